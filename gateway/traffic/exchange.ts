@@ -1,0 +1,47 @@
+/** One request and its response through the gateway, as handed to the traffic log. */
+
+export type ExchangeMode = 'mock' | 'proxy' | 'rejected' | 'unroutable';
+
+/** Header lists as Node gives them (`req.rawHeaders` style): name, value, name, value, ... */
+export type RawHeaders = string[];
+
+export interface CapturedBody {
+  /** The first bytes, at most the configured cap. */
+  bytes: Buffer;
+  /** Full size in bytes, also when `bytes` was cut. */
+  size: number;
+  /** SHA-256 (hex) of the full body; empty for an empty body. */
+  sha256: string;
+}
+
+export interface Exchange {
+  /** Wall-clock start, ms since the epoch. */
+  startedAt: number;
+  method: string;
+  /** Path and query as received on the wire. */
+  rawUrl: string;
+  /** Normalised path (what routing and policies saw) plus the raw query. */
+  url: string;
+  /** Path template of the matched operation, e.g. /pets/{id}. */
+  route?: string;
+  operationId?: string;
+  mode: ExchangeMode;
+  status: number;
+  /** Total, from first byte received to last byte sent. */
+  durationMs: number;
+  /** Time spent waiting for the upstream (proxy mode), first byte of the request sent to headers received. */
+  upstreamMs?: number;
+  /** Time spent in the gateway itself: total minus upstream. */
+  gatewayMs: number;
+  clientAddress: string;
+  consumer?: string;
+  upstream?: string;
+  /** The policy that answered or rejected the request, and why. */
+  policy?: { id: string; name?: string; reason: string };
+  requestHeaders: RawHeaders;
+  responseHeaders: RawHeaders;
+  requestBody?: CapturedBody;
+  responseBody?: CapturedBody;
+  /** A transport-level failure (upstream reset, client aborted). */
+  error?: string;
+}
