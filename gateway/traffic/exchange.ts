@@ -1,6 +1,7 @@
 /** One request and its response through the gateway, as handed to the traffic log. */
 
-export type ExchangeMode = 'mock' | 'proxy' | 'rejected' | 'unroutable';
+/** `policy`: a policy answered without error (a CORS preflight, a cache hit); `rejected`: a policy or validation refused. */
+export type ExchangeMode = 'mock' | 'proxy' | 'policy' | 'rejected' | 'unroutable';
 
 /** Header lists as Node gives them (`req.rawHeaders` style): name, value, name, value, ... */
 export type RawHeaders = string[];

@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { EXIT_BAD_INPUT, reportError } from './cli/errors.js';
+
+/** `portico`: the engine's command-line door. Each command is imported only when used, to keep start-up fast. */
+
+const commands: Record<string, { help: () => Promise<string>; run: (args: string[]) => Promise<number> }> = {
+  serve: { help: async () => (await import('./cli/serve.js')).serveHelp, run: async (a) => (await import('./cli/serve.js')).serve(a) },
+  lint: { help: async () => (await import('./cli/lint.js')).lintHelp, run: async (a) => (await import('./cli/lint.js')).lint(a) },
+  consumers: { help: async () => (await import('./cli/consumers.js')).consumersHelp, run: async (a) => (await import('./cli/consumers.js')).consumers(a) },
+  traffic: { help: async () => (await import('./cli/traffic.js')).trafficHelp, run: async (a) => (await import('./cli/traffic.js')).traffic(a) },
+  policies: { help: async () => (await import('./cli/policies.js')).policiesHelp, run: async (a) => (await import('./cli/policies.js')).listPolicies(a) },
+};
+
+const usage = `Portico: design, mock, gateway and inspect HTTP APIs from their OpenAPI description.
+
+Usage: portico <command> [options]
+
+Commands:
+  serve <spec>        start the gateway (mock and/or proxy) on an OpenAPI document
+  lint <spec>         lint a design: Spectral's oas rules plus the x-portico checks
+  consumers <action>  add, list, remove or rotate the consumers allowed by API keys
+  traffic             print the latest exchanges from the traffic log
+  policies            list the policy catalog
+
+Options:
+  -h, --help          help for portico or a command (portico serve --help)
+  -v, --version       print the version
+
+Exit codes: 0 ok, 1 runtime failure or lint errors, 2 bad input (arguments or design).`;
+
+/** From gateway/cli.ts (tsx) or dist/gateway/cli.js (built): the manifest is one or two folders up. */
+function readVersion(): string {
+  for (const candidate of ['../package.json', '../../package.json']) {
+    try {
+      const manifest = JSON.parse(readFileSync(new URL(candidate, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (manifest.name === 'portico' && manifest.version) return manifest.version;
+    } catch {
+      // try the next one
+    }
+  }
+  return 'unknown';
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
+    const topic = name === 'help' ? rest[0] : undefined;
+    process.stdout.write((topic && commands[topic] ? await commands[topic].help() : usage) + '\n');
+    return 0;
+  }
+  if (name === '-v' || name === '--version') {
+    process.stdout.write(`${readVersion()}\n`);
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`portico: unknown command "${name}"\n\n${usage}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write((await command.help()) + '\n');
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.exitCode = reportError(error);
+  },
+);

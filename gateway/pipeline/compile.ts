@@ -1,0 +1,337 @@
+import findMyWay from 'find-my-way';
+import type { z } from 'zod';
+import { DesignError, type Design, type DesignProblem, type Node } from '../openapi/design.js';
+import { appendPointer } from '../openapi/json-pointer.js';
+import { listOperations, type Operation } from '../openapi/operations.js';
+import { documentExtension, operationExtension, type DocumentExtension, type PolicyReference, type UpstreamDefinition } from './extension.js';
+import type { PolicyDefinition, PolicyServices, RequestHandler, ResponseHandler, RouteInfo, SecretNames } from './policy.js';
+import { securityPolicy, type SecurityPlan } from './security.js';
+
+/** Compile a design into a route table: every check and every policy's `create` runs here, once, not per request. */
+
+export interface CompileOptions {
+  policies: ReadonlyMap<string, PolicyDefinition>;
+  services: PolicyServices;
+  /** `mock`: answer every route from the design (--mock); `proxy`: forward every route to `upstreamUrl` (--upstream). */
+  mode?: 'auto' | 'mock' | 'proxy';
+  upstreamUrl?: string;
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface CompiledPolicy {
+  id: string;
+  name?: string;
+  /** For the log: "rate-limit steady (100/1m by ip)". */
+  label: string;
+  request?: RequestHandler;
+  response?: ResponseHandler;
+  preflight: boolean;
+  secrets?: SecretNames;
+}
+
+export interface NamedUpstream extends UpstreamDefinition {
+  name: string;
+}
+
+export interface CompiledRoute {
+  info: RouteInfo;
+  operation: Operation;
+  mode: 'mock' | 'proxy';
+  upstream?: NamedUpstream;
+  /** Request phase, in order. */
+  chain: CompiledPolicy[];
+  /** The policies that take part in a CORS preflight. */
+  preflightChain: CompiledPolicy[];
+  /** Response phase, already reversed. */
+  responseChain: CompiledPolicy[];
+}
+
+export interface RouteMatch {
+  route: CompiledRoute;
+  params: Record<string, string>;
+}
+
+export interface RouteTable {
+  routes: CompiledRoute[];
+  upstreams: Map<string, NamedUpstream>;
+  find(method: string, path: string): RouteMatch | undefined;
+  /** Methods served at a path, for 405's Allow header; empty when the path is unknown. */
+  allowedMethods(path: string): string[];
+  /** Largest request body read whole. */
+  bodyLimit: number;
+  /** Names under which the design carries secrets, redacted in the log. */
+  secretNames: { headers: string[]; query: string[] };
+  /** Things that work but that the user should know. */
+  warnings: string[];
+}
+
+const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
+
+export function compile(design: Design, options: CompileOptions): RouteTable {
+  const problems: DesignProblem[] = [];
+  const warnings: string[] = [];
+  const env = options.env ?? process.env;
+  const extensionNode = design.child(design.root, 'x-portico');
+  const extension = parseExtension(design, extensionNode, documentExtension, problems) ?? {};
+
+  const upstreams = compileUpstreams(design, extensionNode, extension, env, problems);
+  if (options.mode === 'proxy') {
+    if (!options.upstreamUrl) throw new Error('proxy mode needs an upstream URL');
+    upstreams.set('cli', { name: 'cli', url: options.upstreamUrl, timeout: 30_000, insecure: false, preserveHost: false });
+  }
+  const defaultUpstream = extension.upstream;
+  if (defaultUpstream !== undefined && !upstreams.has(defaultUpstream) && extensionNode) {
+    problems.push(design.problem({ file: extensionNode.file, pointer: appendPointer(extensionNode.pointer, 'upstream') }, `unknown upstream "${defaultUpstream}"`));
+  }
+
+  const security = securityPolicy(design, options, warnings);
+  const routes: CompiledRoute[] = [];
+  const globalApply = extension.apply ?? [];
+
+  for (const operation of listOperations(design)) {
+    const info: RouteInfo = { method: operation.method, path: operation.path, ...(operation.operationId !== undefined && { operationId: operation.operationId }) };
+    const opExtensionNode = design.child(operation.node, 'x-portico');
+    const opExtension = parseExtension(design, opExtensionNode, operationExtension, problems) ?? {};
+
+    const chain: CompiledPolicy[] = [];
+    const instantiate = (references: readonly PolicyReference[], owner: Node | undefined, scope: string) => {
+      references.forEach((reference, index) => {
+        const at = owner ? { file: owner.file, pointer: appendPointer(owner.pointer, 'apply', index) } : undefined;
+        const compiled = instantiatePolicy(design, reference, at, extension, extensionNode, info, `${scope}#${index}`, options, problems);
+        if (compiled) chain.push(compiled);
+      });
+    };
+    instantiate(globalApply, extensionNode, 'global');
+    const plan: SecurityPlan | undefined = chain.some((p) => p.id === 'api-key') ? undefined : security.planFor(operation);
+    if (plan) chain.push(plan.policy);
+    instantiate(opExtension.apply ?? [], opExtensionNode, `${operation.method} ${operation.path}`);
+    checkTerminalLast(design, chain, opExtensionNode ?? extensionNode, options.policies, problems);
+
+    const route: CompiledRoute = {
+      info,
+      operation,
+      mode: 'mock',
+      chain,
+      preflightChain: chain.filter((p) => p.preflight),
+      responseChain: chain.filter((p) => p.response).reverse(),
+    };
+    const upstreamName = options.mode === 'proxy' ? 'cli' : opExtension.mock === true || options.mode === 'mock' ? undefined : (opExtension.upstream ?? defaultUpstream);
+    if (upstreamName !== undefined) {
+      const upstream = upstreams.get(upstreamName);
+      if (upstream) Object.assign(route, { mode: 'proxy', upstream });
+      else if (opExtensionNode) problems.push(design.problem({ file: opExtensionNode.file, pointer: appendPointer(opExtensionNode.pointer, 'upstream') }, `unknown upstream "${upstreamName}"`));
+    }
+    routes.push(route);
+  }
+
+  if (problems.length > 0) throw new DesignError(problems);
+  return buildTable(design, routes, upstreams, extension, collectSecretNames(routes), warnings);
+}
+
+function parseExtension<S extends z.ZodType>(design: Design, node: Node | undefined, schema: S, problems: DesignProblem[]): z.output<S> | undefined {
+  if (!node) return undefined;
+  const parsed = schema.safeParse(node.value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    problems.push(design.problem({ file: node.file, pointer: appendPointer(node.pointer, ...issue.path.map(String)) }, `x-portico${issue.path.length ? '.' + issue.path.join('.') : ''}: ${issue.message}`));
+  }
+  return undefined;
+}
+
+function compileUpstreams(design: Design, node: Node | undefined, extension: DocumentExtension, env: Readonly<Record<string, string | undefined>>, problems: DesignProblem[]): Map<string, NamedUpstream> {
+  const upstreams = new Map<string, NamedUpstream>();
+  for (const [name, definition] of Object.entries(extension.upstreams ?? {})) {
+    const at = { file: node!.file, pointer: appendPointer(node!.pointer, 'upstreams', name, 'url') };
+    const missing: string[] = [];
+    const url = definition.url.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, variable: string) => {
+      const value = env[variable];
+      if (value === undefined) missing.push(variable);
+      return value ?? '';
+    });
+    if (missing.length > 0) {
+      problems.push(design.problem(at, `upstream "${name}": environment variable ${missing.map((m) => '${' + m + '}').join(', ')} is not set`));
+      continue;
+    }
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      problems.push(design.problem(at, `upstream "${name}": "${url}" is not a URL`));
+      continue;
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      problems.push(design.problem(at, `upstream "${name}": only http: and https: upstreams are supported, not ${parsed.protocol}`));
+      continue;
+    }
+    upstreams.set(name, { ...definition, name, url });
+  }
+  return upstreams;
+}
+
+function instantiatePolicy(
+  design: Design,
+  reference: PolicyReference,
+  at: { file: string; pointer: string } | undefined,
+  extension: DocumentExtension,
+  extensionNode: Node | undefined,
+  route: RouteInfo,
+  inlineKey: string,
+  options: CompileOptions,
+  problems: DesignProblem[],
+): CompiledPolicy | undefined {
+  const report = (where: { file: string; pointer: string } | undefined, message: string) => {
+    if (where) problems.push(design.problem(where, message));
+    else problems.push({ file: design.locate(design.root).file, line: 1, column: 1, message, severity: 'error' });
+  };
+  let name: string | undefined;
+  let use: string;
+  let config: unknown;
+  let configAt = at;
+  if (typeof reference === 'string') {
+    const named = extension.policies?.[reference];
+    if (!named) {
+      report(at, `unknown policy instance "${reference}" (define it under x-portico.policies)`);
+      return undefined;
+    }
+    name = reference;
+    use = named.use;
+    config = named.with;
+    configAt = extensionNode ? { file: extensionNode.file, pointer: appendPointer(extensionNode.pointer, 'policies', reference) } : at;
+  } else {
+    use = reference.use;
+    config = reference.with;
+  }
+  const definition = options.policies.get(use);
+  if (!definition) {
+    const known = [...options.policies.keys()].join(', ');
+    report(configAt && { ...configAt, pointer: appendPointer(configAt.pointer, 'use') }, `unknown policy "${use}" (known: ${known})`);
+    return undefined;
+  }
+  const parsed = definition.config.safeParse(config ?? {});
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const where = configAt && { ...configAt, pointer: appendPointer(configAt.pointer, 'with', ...issue.path.map(String)) };
+      report(where, `${use}${name ? ` "${name}"` : ''}: ${issue.path.length ? issue.path.join('.') + ': ' : ''}${issue.message}`);
+    }
+    return undefined;
+  }
+  const handlers = definition.create(parsed.data, options.services, { ...(name !== undefined && { name }), key: name !== undefined ? `named:${name}` : inlineKey, route });
+  const { request, response } = typeof handlers === 'function' ? { request: handlers, response: undefined } : handlers;
+  const summary = definition.describe?.(parsed.data);
+  const secrets = definition.secrets?.(parsed.data);
+  return {
+    id: definition.id,
+    ...(name !== undefined && { name }),
+    label: `${definition.id}${name ? ` ${name}` : ''}${summary ? ` (${summary})` : ''}`,
+    ...(request && { request }),
+    ...(response && { response }),
+    preflight: definition.preflight === true,
+    ...(secrets && { secrets }),
+  };
+}
+
+function checkTerminalLast(design: Design, chain: CompiledPolicy[], owner: Node | undefined, policies: ReadonlyMap<string, PolicyDefinition>, problems: DesignProblem[]): void {
+  chain.forEach((policy, index) => {
+    if (index < chain.length - 1 && policies.get(policy.id)?.terminal) {
+      const where = owner ?? design.root;
+      problems.push(design.problem(where, `policy "${policy.id}" always answers, so it must be the last of the chain`));
+    }
+  });
+}
+
+function buildTable(
+  design: Design,
+  routes: CompiledRoute[],
+  upstreams: Map<string, NamedUpstream>,
+  extension: DocumentExtension,
+  secretNames: RouteTable['secretNames'],
+  warnings: string[],
+): RouteTable {
+  const router = findMyWay({ ignoreTrailingSlash: true, caseSensitive: true, maxParamLength: 1000 });
+  const prefix = serverPrefix(design);
+  const templates = new Map<string, string[]>();
+
+  for (const route of routes) {
+    const { pattern, names } = toRouterPattern(route.info.path);
+    const store = { route, names };
+    for (const path of prefix ? [pattern, prefix + pattern] : [pattern]) {
+      try {
+        router.on(route.info.method as findMyWay.HTTPMethod, path, noop, store);
+        if (route.info.method === 'GET' && !routes.some((r) => r.info.method === 'HEAD' && r.info.path === route.info.path)) {
+          router.on('HEAD', path, noop, store);
+        }
+      } catch (error) {
+        warnings.push(`${route.info.method} ${route.info.path}: not routable (${(error as Error).message})`);
+      }
+    }
+    const methods = templates.get(route.info.path) ?? [];
+    methods.push(route.info.method);
+    templates.set(route.info.path, methods);
+  }
+  const allMethods = [...new Set(routes.map((r) => r.info.method)), 'HEAD'];
+
+  return {
+    routes,
+    upstreams,
+    bodyLimit: extension.limits?.body ?? DEFAULT_BODY_LIMIT,
+    secretNames,
+    warnings,
+    find(method, path) {
+      const found = router.find(method as findMyWay.HTTPMethod, path);
+      if (!found) return undefined;
+      const { route, names } = found.store as { route: CompiledRoute; names: string[] };
+      const params: Record<string, string> = {};
+      for (let i = 0; i < names.length; i++) params[names[i]!] = found.params[`p${i}`] ?? '';
+      return { route, params };
+    },
+    allowedMethods(path) {
+      return allMethods.filter((method) => router.find(method as findMyWay.HTTPMethod, path) !== null);
+    },
+  };
+}
+
+function noop(): void {}
+
+function collectSecretNames(routes: CompiledRoute[]): RouteTable['secretNames'] {
+  const headers = new Set<string>();
+  const query = new Set<string>();
+  for (const route of routes) {
+    for (const policy of route.chain) {
+      policy.secrets?.headers?.forEach((name) => headers.add(name.toLowerCase()));
+      policy.secrets?.query?.forEach((name) => query.add(name));
+    }
+  }
+  return { headers: [...headers], query: [...query] };
+}
+
+/** `/pets/{id}` → `/pets/:p0`; positional names keep find-my-way away from odd characters in parameter names. */
+export function toRouterPattern(template: string): { pattern: string; names: string[] } {
+  const names: string[] = [];
+  const pattern = template
+    .split(/(\{[^}]+\})/)
+    .map((part) => {
+      const match = /^\{([^}]+)\}$/.exec(part);
+      if (match) {
+        names.push(match[1]!);
+        return `:p${names.length - 1}`;
+      }
+      return part.replace(/:/g, '::');
+    })
+    .join('');
+  return { pattern, names };
+}
+
+/** The path of the first `servers` URL (`/v1`), under which requests match too. */
+function serverPrefix(design: Design): string | undefined {
+  const servers = design.root.value.servers;
+  if (!Array.isArray(servers) || servers.length === 0) return undefined;
+  const first = servers[0] as { url?: unknown; variables?: Record<string, { default?: string }> };
+  if (typeof first.url !== 'string') return undefined;
+  const url = first.url.replace(/\{([^}]+)\}/g, (_, name: string) => first.variables?.[name]?.default ?? '');
+  try {
+    const path = new URL(url, 'http://placeholder').pathname.replace(/\/+$/, '');
+    return path === '' ? undefined : path;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,55 @@
+import type { OutgoingHttpHeaders } from 'node:http';
+import { NEXT, type Outcome, type PolicyContext, type PolicyRequest, type Reply, type ReplyOptions, type RouteInfo } from './policy.js';
+import { PROBLEM_CONTENT_TYPE, type Problem } from './problem.js';
+
+/** The per-request context. A class, so that its methods live on the prototype and a request allocates one object. */
+export class RequestContext implements PolicyContext {
+  consumer: string | undefined = undefined;
+  /** Headers policies asked to add to the response; created on first use. */
+  responseHeaders: OutgoingHttpHeaders | undefined = undefined;
+  private parsedQuery: URLSearchParams | undefined = undefined;
+
+  constructor(
+    readonly request: PolicyRequest,
+    readonly route: RouteInfo,
+    readonly preflight: boolean,
+  ) {}
+
+  query(): URLSearchParams {
+    return (this.parsedQuery ??= new URLSearchParams(this.request.rawQuery));
+  }
+
+  addResponseHeader(name: string, value: string): void {
+    const headers = (this.responseHeaders ??= {});
+    const key = name.toLowerCase();
+    const existing = headers[key];
+    if (existing === undefined) headers[key] = value;
+    else headers[key] = Array.isArray(existing) ? [...existing, value] : [String(existing), value];
+  }
+
+  clientKey(by: 'ip' | 'consumer'): string {
+    return by === 'consumer' && this.consumer !== undefined ? `consumer:${this.consumer}` : `ip:${this.request.clientAddress}`;
+  }
+
+  next(): Outcome {
+    return NEXT;
+  }
+
+  reply(status: number, body?: Buffer | string, options?: ReplyOptions): Reply {
+    return {
+      status,
+      ...(options?.headers && { headers: options.headers }),
+      ...(body !== undefined && { body }),
+      reason: options?.reason ?? `answered ${status}`,
+    };
+  }
+
+  problem(value: Problem, options?: ReplyOptions): Reply {
+    return {
+      status: value.status,
+      headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...options?.headers },
+      body: JSON.stringify(value),
+      reason: options?.reason ?? value.detail ?? value.title,
+    };
+  }
+}

@@ -1,0 +1,136 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { z } from 'zod';
+import type { Problem } from './problem.js';
+
+/**
+ * The policy development kit: what a policy is, and what it may see and do.
+ * A policy sees a request only through `PolicyContext`, so it can be tested without sockets,
+ * and stops a chain only by returning a reply (Envoy's StopIteration, Kong's `kong.response.exit`).
+ */
+
+export interface RouteInfo {
+  method: string;
+  /** Path template as written in the design, e.g. /pets/{id}. */
+  path: string;
+  operationId?: string;
+}
+
+export interface PolicyRequest {
+  readonly method: string;
+  /** Normalised path: what routing matched. */
+  readonly path: string;
+  /** Query string as received, without the leading `?`. */
+  readonly rawQuery: string;
+  readonly headers: IncomingHttpHeaders;
+  /** The socket's address: never a client-sent forwarding header. */
+  readonly clientAddress: string;
+  /** Path parameters by their names in the template. */
+  readonly params: Readonly<Record<string, string>>;
+}
+
+export interface Reply {
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string | string[]>>;
+  readonly body?: Buffer | string;
+  /** Why, for the traffic log (never sent to the client). */
+  readonly reason: string;
+}
+
+/** Returned by `ctx.next()`: go on with the chain. A single shared value: continuing allocates nothing. */
+export const NEXT = Symbol('next');
+export type Outcome = typeof NEXT | Reply;
+
+export interface ReplyOptions {
+  headers?: Record<string, string | string[]>;
+  /** Why, for the log; defaults to the problem's detail or title. */
+  reason?: string;
+}
+
+export interface PolicyContext {
+  readonly request: PolicyRequest;
+  readonly route: RouteInfo;
+  /** True while answering a CORS preflight for this route (only preflight-aware policies run then). */
+  readonly preflight: boolean;
+  /** The authenticated consumer, once an auth policy has set it. */
+  consumer: string | undefined;
+  /** Query parameters, parsed on first use. */
+  query(): URLSearchParams;
+  /** Adds a header to whatever response this request gets (reply, mock or upstream). */
+  addResponseHeader(name: string, value: string): void;
+  /** The key that identifies this client for counting: socket address, or consumer (falling back to the address). */
+  clientKey(by: 'ip' | 'consumer'): string;
+  next(): Outcome;
+  reply(status: number, body?: Buffer | string, options?: ReplyOptions): Reply;
+  /** A reply with an RFC 9457 body. */
+  problem(value: Problem, options?: ReplyOptions): Reply;
+}
+
+export interface ResponseContext {
+  readonly request: PolicyRequest;
+  readonly route: RouteInfo;
+  readonly consumer: string | undefined;
+  readonly status: number;
+  /** Mutable, lower-case names. */
+  readonly headers: Record<string, string | string[] | number | undefined>;
+}
+
+export type RequestHandler = (ctx: PolicyContext) => Outcome | Promise<Outcome>;
+export type ResponseHandler = (ctx: ResponseContext) => void;
+
+export interface PolicyHandlers {
+  request?: RequestHandler;
+  response?: ResponseHandler;
+}
+
+/** Fixed-window counters shared by the policies of one gateway (rate limits now, quotas later). */
+export interface Counters {
+  /** Counts one hit for `key` in the window of `windowMs` containing `now`; returns the count so far and the window's end. */
+  hit(key: string, windowMs: number, now: number): { count: number; resetAt: number };
+}
+
+/** Who holds which API key: the workspace's consumer store, seen through a narrow door. */
+export interface ConsumerDirectory {
+  findByKey(presentedKey: string): string | undefined;
+}
+
+export interface SecretNames {
+  headers?: string[];
+  query?: string[];
+}
+
+export interface PolicyServices {
+  counters: Counters;
+  consumers: ConsumerDirectory;
+  now(): number;
+}
+
+export interface PolicyInstance {
+  /** The named instance in `x-portico.policies`, when it is one. */
+  name?: string;
+  /** Unique per instance in a gateway: counters and caches are keyed by it. */
+  key: string;
+  route: RouteInfo;
+}
+
+export interface PolicyDefinition<C extends z.ZodType = z.ZodType> {
+  id: string;
+  title: string;
+  /** One sentence for the catalog. */
+  description: string;
+  phase: 'request' | 'response' | 'both';
+  config: C;
+  /** Takes part in CORS preflight requests (which carry no credentials, so auth policies must not). */
+  preflight?: boolean;
+  /** Always answers: must be the last policy of a chain. */
+  terminal?: boolean;
+  /** Where this configuration makes clients send secrets: redacted from the traffic log. */
+  secrets?(config: z.output<C>): SecretNames;
+  /** A short description of one configuration, for the log: "100/1m by consumer". */
+  describe?(config: z.output<C>): string;
+  /** Runs when a route is compiled; the handlers it returns run per request and should not allocate needlessly. */
+  create(config: z.output<C>, services: PolicyServices, instance: PolicyInstance): PolicyHandlers | RequestHandler;
+}
+
+export function definePolicy<C extends z.ZodType>(definition: PolicyDefinition<C>): PolicyDefinition<C> {
+  return definition;
+}

@@ -1,0 +1,222 @@
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Design } from '../openapi/design.js';
+import type { CompiledRoute, RouteTable } from '../pipeline/compile.js';
+import { RequestContext } from '../pipeline/context.js';
+import { NEXT, type Reply } from '../pipeline/policy.js';
+import { PROBLEM_CONTENT_TYPE, problem, type Problem } from '../pipeline/problem.js';
+import { runRequestPhase, runResponsePhase, type ChainResult } from '../pipeline/run.js';
+import { createUpstream, type ProxyOutcome, type Upstream, type UpstreamConfig } from '../proxy/upstream.js';
+import { ExchangeRecorder, type ExchangeSink } from './exchange-recorder.js';
+import { answerClientError } from './client-error.js';
+import { normalizePath } from './normalize-path.js';
+import { RouteRuntime } from './route-runtime.js';
+
+export interface GatewayServerOptions {
+  design: Design;
+  table: RouteTable;
+  /** Where exchanges go; none with `--no-log`. */
+  log?: ExchangeSink;
+  /** How much of each body the log keeps (full size and hash are always kept). */
+  logBodyLimit?: number;
+}
+
+export interface GatewayServer {
+  readonly server: Server;
+  listen(port: number, host: string): Promise<AddressInfo>;
+  /** Swap in a new design: requests in flight finish on the routes they started with. */
+  reload(design: Design, table: RouteTable): void;
+  close(): Promise<void>;
+}
+
+interface State {
+  table: RouteTable;
+  runtime: RouteRuntime;
+  upstreams: Map<string, Upstream>;
+  upstreamConfigs: Map<string, UpstreamConfig>;
+}
+
+export function createGatewayServer(options: GatewayServerOptions): GatewayServer {
+  const log = options.log;
+  const logBodyLimit = options.logBodyLimit ?? 64 * 1024;
+  let state = stateFor(options.design, options.table);
+
+  const server = createServer({ requestTimeout: 120_000 }, (req, res) => {
+    const recorder = log ? new ExchangeRecorder(log, req, res, logBodyLimit) : undefined;
+    handle(state, req, res, recorder).catch((error: unknown) => {
+      if (recorder) recorder.error = `gateway error: ${(error as Error).message}`;
+      sendProblem(res, problem(500, 'internal', 'Internal Server Error', 'The gateway failed while handling this request.'));
+    });
+  });
+  server.on('clientError', (error, socket) => answerClientError(error as NodeJS.ErrnoException & { rawPacket?: Buffer }, socket as Socket, log));
+  server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const target = splitTarget(req.url ?? '/');
+    const normalized = normalizePath(target.path);
+    const match = normalized.ok ? state.table.find('GET', normalized.path) : undefined;
+    const upstream = match?.route.upstream && state.upstreams.get(match.route.upstream.name);
+    if (!normalized.ok || !match || match.route.mode !== 'proxy' || !upstream) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    upstream.forwardUpgrade(req, socket, head, normalized.path + target.query);
+  });
+
+  return {
+    server,
+    listen(port, host) {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve(server.address() as AddressInfo);
+        });
+      });
+    },
+    reload(design, table) {
+      const previous = state;
+      state = stateFor(design, table, previous);
+      for (const [name, upstream] of previous.upstreams) if (state.upstreams.get(name) !== upstream) upstream.close();
+    },
+    close() {
+      return new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        for (const upstream of state.upstreams.values()) upstream.close();
+      });
+    },
+  };
+}
+
+function stateFor(design: Design, table: RouteTable, previous?: State): State {
+  const upstreams = new Map<string, Upstream>();
+  const upstreamConfigs = new Map<string, UpstreamConfig>();
+  for (const [name, definition] of table.upstreams) {
+    const config = { name, url: definition.url, timeoutMs: definition.timeout, insecure: definition.insecure, preserveHost: definition.preserveHost };
+    const existing = previous?.upstreams.get(name);
+    const before = previous?.upstreamConfigs.get(name);
+    upstreams.set(name, existing && before && sameConfig(before, config) ? existing : createUpstream(config));
+    upstreamConfigs.set(name, config);
+  }
+  return { table, runtime: new RouteRuntime(design, table.bodyLimit), upstreams, upstreamConfigs };
+}
+
+function sameConfig(a: UpstreamConfig, b: UpstreamConfig): boolean {
+  return a.url === b.url && a.timeoutMs === b.timeoutMs && a.insecure === b.insecure && a.preserveHost === b.preserveHost;
+}
+
+async function handle(state: State, req: IncomingMessage, res: ServerResponse, recorder: ExchangeRecorder | undefined): Promise<void> {
+  const method = req.method ?? 'GET';
+  const target = splitTarget(req.url ?? '/');
+  const normalized = normalizePath(target.path);
+  if (!normalized.ok) {
+    if (recorder) recorder.mode = 'rejected';
+    sendProblem(res, problem(400, 'bad-path', 'Bad Request', normalized.reason));
+    return;
+  }
+  const path = normalized.path;
+  if (recorder) recorder.url = path + target.query;
+
+  let preflight = false;
+  let match = state.table.find(method, path);
+  if (!match && method === 'OPTIONS' && typeof req.headers['access-control-request-method'] === 'string') {
+    match = state.table.find(req.headers['access-control-request-method'], path);
+    preflight = match !== undefined && match.route.preflightChain.length > 0;
+    if (!preflight) match = undefined;
+  }
+  if (!match) {
+    const allowed = state.table.allowedMethods(path);
+    if (allowed.length === 0) sendProblem(res, problem(404, 'not-found', 'Not Found', `No operation of the design matches ${path}.`));
+    else sendProblem(res, problem(405, 'method-not-allowed', 'Method Not Allowed', `${path} does not accept ${method}.`), { allow: allowed.join(', ') });
+    return;
+  }
+
+  const route = match.route;
+  if (recorder) recorder.route = route;
+  const ctx = new RequestContext(
+    { method, path, rawQuery: target.query.slice(1), headers: req.headers, clientAddress: req.socket.remoteAddress ?? '', params: match.params },
+    route.info,
+    preflight,
+  );
+  const chain = preflight ? route.preflightChain : route.chain;
+  let result: ChainResult | Promise<ChainResult> = chain.length === 0 ? NEXT : runRequestPhase(chain, ctx);
+  if (result instanceof Promise) result = await result;
+  if (recorder) recorder.consumer = ctx.consumer;
+
+  if (result !== NEXT) {
+    if (recorder) {
+      recorder.mode = result.reply.status >= 400 ? 'rejected' : 'policy';
+      recorder.policy = { id: result.by.id, ...(result.by.name !== undefined && { name: result.by.name }), reason: `${result.by.label}: ${result.reply.reason}` };
+      recorder.responseBodyWhole(result.reply.body);
+    }
+    sendReply(res, route, ctx, result.reply);
+    return;
+  }
+  if (route.mode === 'proxy') {
+    proxy(state, route, ctx, req, res, path + target.query, recorder);
+    return;
+  }
+  await state.runtime.mock(route, ctx, req, res, recorder, (status, headers, body) => respond(res, route, ctx, status, headers, body));
+}
+
+function proxy(state: State, route: CompiledRoute, ctx: RequestContext, req: IncomingMessage, res: ServerResponse, path: string, recorder: ExchangeRecorder | undefined): void {
+  const upstream = state.upstreams.get(route.upstream!.name)!;
+  if (recorder) {
+    recorder.mode = 'proxy';
+    recorder.tapRequest();
+    recorder.tapResponse();
+    recorder.awaitOneMore();
+  }
+  const needsHeaders = ctx.responseHeaders !== undefined || route.responseChain.length > 0;
+  upstream.forward(req, res, path, {
+    ...(needsHeaders && {
+      onResponseHeaders: (status: number, headers: OutgoingHttpHeaders) => {
+        if (ctx.responseHeaders) mergeHeaders(headers, ctx.responseHeaders);
+        if (route.responseChain.length > 0) runResponsePhase(route.responseChain, { request: ctx.request, route: route.info, consumer: ctx.consumer, status, headers });
+      },
+    }),
+    ...(recorder && {
+      onDone: (outcome: ProxyOutcome) => {
+        if (outcome.upstreamMs !== undefined) recorder.upstreamMs = outcome.upstreamMs;
+        if (outcome.error !== undefined) recorder.error = outcome.error;
+        recorder.done();
+      },
+    }),
+  });
+}
+
+/** Sends a policy's reply, with the headers earlier policies added and the response phase applied. */
+function sendReply(res: ServerResponse, route: CompiledRoute, ctx: RequestContext, reply: Reply): void {
+  respond(res, route, ctx, reply.status, { ...reply.headers }, reply.body);
+}
+
+function respond(res: ServerResponse, route: CompiledRoute, ctx: RequestContext, status: number, headers: OutgoingHttpHeaders, body: Buffer | string | undefined): void {
+  if (ctx.responseHeaders) mergeHeaders(headers, ctx.responseHeaders);
+  if (route.responseChain.length > 0) runResponsePhase(route.responseChain, { request: ctx.request, route: route.info, consumer: ctx.consumer, status, headers });
+  if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
+function mergeHeaders(target: OutgoingHttpHeaders, extra: OutgoingHttpHeaders): void {
+  for (const name in extra) {
+    const value = extra[name]!;
+    const existing = target[name];
+    if (existing === undefined || name !== 'vary') target[name] = value;
+    else target[name] = `${String(existing)}, ${String(value)}`;
+  }
+}
+
+export function sendProblem(res: ServerResponse, value: Problem, headers?: OutgoingHttpHeaders): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify(value);
+  res.writeHead(value.status, { ...headers, 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function splitTarget(url: string): { path: string; query: string } {
+  const q = url.indexOf('?');
+  return q === -1 ? { path: url, query: '' } : { path: url.slice(0, q), query: url.slice(q) };
+}

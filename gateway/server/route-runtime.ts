@@ -1,0 +1,100 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Design } from '../openapi/design.js';
+import { createMocker, type Mocker } from '../mock/mocker.js';
+import { parsePrefer } from '../mock/prefer.js';
+import type { CompiledRoute } from '../pipeline/compile.js';
+import type { RequestContext } from '../pipeline/context.js';
+import { PROBLEM_CONTENT_TYPE, problem, type Problem } from '../pipeline/problem.js';
+import { createRequestValidator, type RequestValidator } from '../validation/request.js';
+import { readBody } from './body.js';
+import type { ExchangeRecorder } from './exchange-recorder.js';
+
+type Respond = (status: number, headers: OutgoingHttpHeaders, body: Buffer | string | undefined) => void;
+
+interface Compiled {
+  validate: RequestValidator;
+  mock: Mocker;
+}
+
+/** Answers mocked routes: read the body (capped), validate the request, then mock. Per-route work is compiled on first use. */
+export class RouteRuntime {
+  private readonly compiled = new WeakMap<CompiledRoute, Compiled>();
+
+  constructor(
+    private readonly design: Design,
+    private readonly bodyLimit: number,
+  ) {}
+
+  async mock(route: CompiledRoute, ctx: RequestContext, req: IncomingMessage, res: ServerResponse, recorder: ExchangeRecorder | undefined, respond: Respond): Promise<void> {
+    const { validate, mock } = this.forRoute(route);
+    const reject = (value: Problem, reason: string, headers?: OutgoingHttpHeaders) => {
+      if (recorder) {
+        recorder.mode = 'rejected';
+        recorder.policy = { id: 'validate-request', reason };
+      }
+      const body = JSON.stringify(value);
+      recorder?.responseBodyWhole(body);
+      respond(value.status, { ...headers, 'content-type': PROBLEM_CONTENT_TYPE }, body);
+    };
+
+    let body: Buffer | undefined;
+    if (hasBody(req)) {
+      const read = await readBody(req, this.bodyLimit);
+      if (!read.ok) {
+        // The rest of the body stays unread: close the connection rather than parse it as the next request.
+        reject(problem(read.status, read.status === 413 ? 'body-too-large' : 'bad-request', read.status === 413 ? 'Content Too Large' : 'Bad Request', read.reason), read.reason, { connection: 'close' });
+        return;
+      }
+      body = read.body;
+      recorder?.requestBodyWhole(body);
+    }
+
+    const verdict = validate({
+      pathParams: ctx.request.params,
+      query: ctx.query(),
+      headers: req.headers,
+      ...(req.headers['content-type'] !== undefined && { contentType: req.headers['content-type'] }),
+      ...(body !== undefined && { body }),
+    });
+    if (!verdict.ok) {
+      const detail = `The request does not match the design: ${verdict.errors.length} violation${verdict.errors.length === 1 ? '' : 's'}.`;
+      const title = verdict.status === 415 ? 'Unsupported Media Type' : verdict.status === 422 ? 'Unprocessable Content' : 'Bad Request';
+      reject(problem(verdict.status, 'invalid-request', title, detail, { errors: verdict.errors }), verdict.errors.map((e) => `${e.in}${e.name ? ' ' + e.name : ''}${e.pointer}: ${e.message}`).join('; '));
+      return;
+    }
+
+    const preferences = parsePrefer(req.headers.prefer);
+    const answer = mock({ headers: req.headers, pathParams: ctx.request.params });
+    if (preferences.delay) await sleep(preferences.delay);
+    if ('problem' in answer) {
+      const value = problem(answer.problem.status, 'mock', answer.problem.title, answer.problem.detail);
+      if (recorder) recorder.mode = 'mock';
+      const text = JSON.stringify(value);
+      recorder?.responseBodyWhole(text);
+      respond(value.status, { 'content-type': PROBLEM_CONTENT_TYPE }, text);
+      return;
+    }
+    if (recorder) {
+      recorder.mode = 'mock';
+      recorder.responseBodyWhole(answer.body);
+    }
+    const headers: OutgoingHttpHeaders = { ...answer.headers };
+    if (answer.contentType !== undefined) headers['content-type'] = answer.contentType;
+    respond(answer.status, headers, answer.body);
+  }
+
+  private forRoute(route: CompiledRoute): Compiled {
+    let compiled = this.compiled.get(route);
+    if (!compiled) {
+      compiled = { validate: createRequestValidator(this.design, route.operation), mock: createMocker(this.design, route.operation) };
+      this.compiled.set(route, compiled);
+    }
+    return compiled;
+  }
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
