@@ -23,6 +23,8 @@ export interface DesignProblem extends SourcePosition {
   severity: 'error' | 'warning';
   /** Where in the document, when known. */
   pointer?: string;
+  /** Short machine-readable kind (`parser`, `duplicate-key`, `unresolved-ref`, ...), when known. */
+  code?: string;
 }
 
 export function formatProblem(problem: DesignProblem): string {
@@ -64,6 +66,8 @@ export class Design {
     readonly files: ReadonlyMap<string, SourceFile>,
     /** Things the user should know that are not problems (e.g. "converted from Swagger 2.0"). */
     readonly notices: readonly string[] = [],
+    /** Problems of severity 'warning' found while loading (errors would have stopped the load). */
+    readonly warnings: readonly DesignProblem[] = [],
   ) {
     const rootFile = files.get(rootUrl);
     if (!rootFile || typeof rootFile.value !== 'object' || rootFile.value === null) {

@@ -1,0 +1,244 @@
+/**
+ * lintDesign: Spectral's `oas` ruleset (or the workspace's `.spectral.yaml` beside the spec) over a
+ * design and every local file it references. Spectral is imported inside the call: it costs
+ * hundreds of milliseconds to load, and start-up must not pay for it.
+ *
+ * Refs: only local files are read; `http:`/`https:` refs become `invalid-ref` results unless
+ * `allowRemoteRefs`. Telemetry: Spectral's packages only ping (Scarf) from an npm postinstall
+ * script, which package.json's `allowScripts` disables; nothing is sent at run time.
+ */
+
+import { readFile } from 'node:fs/promises';
+import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { displayPath, type DesignProblem } from './design.js';
+import { escapeToken } from './json-pointer.js';
+import { inspectDesign, type LoadOptions } from './load.js';
+
+export type LintSeverity = 'error' | 'warning' | 'info' | 'hint';
+
+export interface LintResult {
+  /** Path relative to the working directory, as in `DesignProblem`. */
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+  severity: LintSeverity;
+  /** Spectral rule name (`info-contact`, `operation-operationId`, ...), `parser`, `invalid-ref`, or the caller's own. */
+  code: string;
+  message: string;
+  /** JSON pointer within `file`'s document ('' for the root). */
+  pointer: string;
+}
+
+export interface LintOptions extends LoadOptions {
+  /**
+   * A ruleset file to use instead of looking for `.spectral.yaml` / `.spectral.yml` / `.spectral.json`
+   * beside the spec; `false` to always use `spectral:oas` (recommended rules).
+   */
+  ruleset?: string | false;
+  /** Problems found by other checks (e.g. `x-portico`), merged and sorted with Spectral's. */
+  extra?: readonly DesignProblem[];
+}
+
+const RULESET_FILES = ['.spectral.yaml', '.spectral.yml', '.spectral.json'];
+const SEVERITIES: LintSeverity[] = ['error', 'warning', 'info', 'hint'];
+/** Spectral result codes that the loader reports better (exact positions, all files). */
+const LOADER_CODES = new Set(['parser', 'invalid-ref']);
+
+export async function lintDesign(path: string, options: LintOptions = {}): Promise<LintResult[]> {
+  const absolute = isAbsolute(path) ? path : resolve(path);
+  const results: LintResult[] = (options.extra ?? []).map(fromProblem);
+
+  // Our loader places syntax errors and broken refs exactly, in every file; Spectral's resolver
+  // reports those in referenced files at 1:1 of the wrong place. So: the loader's, not Spectral's.
+  const loaded = await inspectDesign(absolute, options);
+  results.push(...loaded.problems.map(fromProblem));
+  if (loaded.problems.some((p) => p.code === 'unreadable' && p.line === 1 && p.file === shown(absolute))) return sortResults(results);
+
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch {
+    return sortResults(results);
+  }
+
+  const [core, parsers, { oas }, { Resolver }] = await Promise.all([
+    import('@stoplight/spectral-core'),
+    import('@stoplight/spectral-parsers'),
+    import('@stoplight/spectral-rulesets'),
+    import('@stoplight/spectral-ref-resolver'),
+  ]);
+
+  const rulesetPath = options.ruleset === false ? undefined : (options.ruleset ?? (await findRuleset(dirname(absolute))));
+  let ruleset: InstanceType<typeof core.Ruleset>;
+  try {
+    const definition = rulesetPath ? await readRuleset(rulesetPath, oas, results) : { extends: [[oas, 'recommended']] };
+    ruleset = new core.Ruleset(definition, rulesetPath ? { source: rulesetPath } : {});
+  } catch (error) {
+    results.push(at(rulesetPath ?? absolute, 'error', 'ruleset', `invalid ruleset: ${messageOf(error)}; linting with spectral:oas instead`));
+    ruleset = new core.Ruleset({ extends: [[oas, 'recommended']] });
+  }
+
+  const remote = {
+    resolve: async (ref: { toString(): string }): Promise<string> => {
+      const url = ref.toString();
+      if (!options.allowRemoteRefs) throw new Error(`remote $ref ${url} refused: remote references are not allowed`);
+      const response = await (options.fetch ?? globalThis.fetch)(url);
+      if (!response.ok) throw new Error(`cannot fetch ${url}: HTTP ${response.status}`);
+      return response.text();
+    },
+  };
+  const resolver = new Resolver({
+    resolvers: {
+      file: { resolve: (ref: { href(): string }) => readFile(ref.href(), 'utf8') },
+      http: remote,
+      https: remote,
+    },
+  });
+
+  const spectral = new core.Spectral({ resolver });
+  spectral.setRuleset(ruleset);
+  const document =
+    extname(absolute).toLowerCase() === '.json'
+      ? new core.Document(text, parsers.Json, absolute)
+      : new core.Document(text, parsers.Yaml, absolute);
+  try {
+    const diagnostics = await spectral.run(document, { ignoreUnknownFormat: false });
+    for (const d of diagnostics) {
+      if (LOADER_CODES.has(String(d.code))) continue;
+      results.push({
+        file: shown(d.source ?? absolute),
+        line: d.range.start.line + 1,
+        column: d.range.start.character + 1,
+        severity: SEVERITIES[d.severity] ?? 'error',
+        code: String(d.code),
+        message: d.message,
+        pointer: d.path.map((token) => '/' + escapeToken(token)).join(''),
+      });
+    }
+  } catch (error) {
+    results.push(at(absolute, 'error', 'lint-failed', `lint failed: ${messageOf(error)}`));
+  }
+  return sortResults(results);
+}
+
+async function findRuleset(dir: string): Promise<string | undefined> {
+  for (const name of RULESET_FILES) {
+    const candidate = join(dir, name);
+    try {
+      await readFile(candidate);
+      return candidate;
+    } catch {
+      // not there
+    }
+  }
+  return undefined;
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * A `.spectral.yaml` without the ruleset bundler (not installed): `extends` may name `spectral:oas`
+ * (with `off`/`recommended`/`all`); rules may use Spectral's core functions by name, severities,
+ * formats by name, overrides and aliases. Custom functions and other extends are reported and skipped.
+ */
+async function readRuleset(path: string, oas: unknown, results: LintResult[]): Promise<Json> {
+  const [{ parse }, functions, formats] = await Promise.all([
+    import('yaml'),
+    import('@stoplight/spectral-functions'),
+    import('@stoplight/spectral-formats'),
+  ]);
+  const raw: unknown = parse(await readFile(path, 'utf8'));
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`${shown(path)} is not an object`);
+  const definition: Json = { ...(raw as Json) };
+  const skip = (message: string): void => void results.push(at(path, 'warning', 'ruleset', message));
+
+  const extendsOne = (entry: unknown): unknown => {
+    const [name, severity] = Array.isArray(entry) ? entry : [entry, undefined];
+    if (name === 'spectral:oas') return severity === undefined ? oas : [oas, severity];
+    skip(`extends ${JSON.stringify(name)} is not supported here (only spectral:oas); skipped`);
+    return undefined;
+  };
+  if (definition.extends !== undefined) {
+    const list = Array.isArray(definition.extends) && !(definition.extends.length === 2 && typeof definition.extends[1] === 'string' && /^(off|recommended|all)$/.test(definition.extends[1]))
+      ? definition.extends
+      : [definition.extends];
+    definition.extends = list.map(extendsOne).filter((entry) => entry !== undefined);
+  }
+  for (const key of ['functions', 'functionsDir']) {
+    if (key in definition) skip(`"${key}" (custom functions) is not supported here; rules using them are skipped`);
+    delete definition[key];
+  }
+
+  const named = functions as unknown as Record<string, unknown>;
+  const namedFormats = formats as unknown as Record<string, unknown>;
+  const mapFormats = (list: unknown): unknown =>
+    Array.isArray(list) ? list.map((name) => (typeof name === 'string' ? namedFormats[name] : name)).filter(Boolean) : list;
+  const mapRules = (rules: unknown): unknown => {
+    if (rules === null || typeof rules !== 'object') return rules;
+    const out: Json = {};
+    for (const [name, rule] of Object.entries(rules as Json)) {
+      if (rule === null || typeof rule !== 'object') {
+        out[name] = rule;
+        continue;
+      }
+      const copy: Json = { ...(rule as Json) };
+      if (copy.formats !== undefined) copy.formats = mapFormats(copy.formats);
+      const thens = Array.isArray(copy.then) ? copy.then : [copy.then];
+      const mapped = thens.map((then: unknown) => {
+        const step = { ...(then as Json) };
+        if (typeof step.function === 'string') step.function = named[step.function];
+        return step;
+      });
+      if (mapped.some((step) => typeof step.function !== 'function')) {
+        skip(`rule "${name}" uses a function that is not one of Spectral's core functions; skipped`);
+        continue;
+      }
+      copy.then = Array.isArray(copy.then) ? mapped : mapped[0];
+      out[name] = copy;
+    }
+    return out;
+  };
+  if (definition.rules !== undefined) definition.rules = mapRules(definition.rules);
+  if (definition.formats !== undefined) definition.formats = mapFormats(definition.formats);
+  if (Array.isArray(definition.overrides)) {
+    definition.overrides = definition.overrides.map((override: unknown) => {
+      const copy: Json = { ...(override as Json) };
+      if (copy.rules !== undefined) copy.rules = mapRules(copy.rules);
+      if (copy.extends !== undefined) copy.extends = (Array.isArray(copy.extends) ? copy.extends : [copy.extends]).map(extendsOne).filter((e) => e !== undefined);
+      return copy;
+    });
+  }
+  return definition;
+}
+
+function fromProblem(problem: DesignProblem): LintResult {
+  return {
+    file: problem.file,
+    line: problem.line,
+    column: problem.column,
+    severity: problem.severity,
+    code: problem.code ?? 'portico',
+    message: problem.message,
+    pointer: problem.pointer ?? '',
+  };
+}
+
+function at(path: string, severity: LintSeverity, code: string, message: string): LintResult {
+  return { file: shown(path), line: 1, column: 1, severity, code, message, pointer: '' };
+}
+
+function shown(path: string): string {
+  return displayPath(/^[a-z][a-z0-9+.-]+:\/\//i.test(path) ? path : pathToFileURL(path).href);
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof AggregateError) return error.errors.map(messageOf).join('; ');
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function sortResults(results: LintResult[]): LintResult[] {
+  return [...results].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)));
+}
