@@ -133,7 +133,15 @@ function parseExtension<S extends z.ZodType>(design: Design, node: Node | undefi
   const parsed = schema.safeParse(node.value);
   if (parsed.success) return parsed.data;
   for (const issue of parsed.error.issues) {
-    problems.push(design.problem({ file: node.file, pointer: appendPointer(node.pointer, ...issue.path.map(String)) }, `x-portico${issue.path.length ? '.' + issue.path.join('.') : ''}: ${issue.message}`));
+    const path = issue.path.map(String);
+    const where = (keys: string[]) => ({ file: node.file, pointer: appendPointer(node.pointer, ...keys) });
+    const label = (keys: string[]) => `x-portico${keys.length ? '.' + keys.join('.') : ''}`;
+    if (issue.code === 'unrecognized_keys') {
+      // Point at each unknown key itself, not at the object holding it.
+      for (const key of issue.keys) problems.push(design.problem(where([...path, key]), `${label(path)}: unknown field "${key}"`));
+    } else {
+      problems.push(design.problem(where(path), `${label(path)}: ${issue.message}`));
+    }
   }
   return undefined;
 }
