@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseCommandArgs } from './args.js';
 import { EXIT_OK, UsageError } from './errors.js';
-import { openConsumerStore } from '../consumers/store.js';
+import { ConsumerError, openConsumerStore } from '../consumers/store.js';
 
 export const consumersHelp = `portico consumers add <name> [--key KEY] [--data DIR]
 portico consumers list [--data DIR] [--json]
@@ -46,6 +46,10 @@ export async function consumers(args: string[]): Promise<number> {
       default:
         throw new UsageError(action ? `unknown consumers action "${action}" (add, list, remove, rotate)` : 'consumers needs an action: add, list, remove, rotate');
     }
+  } catch (error) {
+    // Duplicate or unknown names and malformed keys are the user's input to fix: exit code 2.
+    if (error instanceof ConsumerError) throw new UsageError(error.message);
+    throw error;
   } finally {
     store.close();
   }

@@ -59,11 +59,11 @@ test('unknown paths get 404 and wrong methods 405 with Allow, both as problem+js
   const missing = await get('/nowhere');
   assert.equal(missing.status, 404);
   assert.equal(missing.headers.get('content-type'), 'application/problem+json');
-  assert.equal((await missing.json()).status, 404);
+  assert.equal(((await missing.json()) as { status: number }).status, 404);
   const wrong = await fetch(gw.url + '/things', { method: 'DELETE' });
   assert.equal(wrong.status, 405);
   assert.equal(wrong.headers.get('allow'), 'GET, POST, HEAD');
-  assert.equal((await wrong.json()).title, 'Method Not Allowed');
+  assert.equal(((await wrong.json()) as { title: string }).title, 'Method Not Allowed');
   const logged = await gw.logged(before + 2);
   assert.deepEqual(logged.slice(before).map((e) => `${e.status} ${e.mode}`), ['404 unroutable', '405 unroutable']);
 });
@@ -129,7 +129,7 @@ test('a body read whole (to validate and mock) is capped: 413 beyond the limit, 
   const big = JSON.stringify({ text: 'x'.repeat(2_000) });
   const announced = await fetch(gw.url + '/notes', { method: 'POST', headers: { 'content-type': 'application/json' }, body: big });
   assert.equal(announced.status, 413);
-  assert.equal((await announced.json()).status, 413);
+  assert.equal(((await announced.json()) as { status: number }).status, 413);
 
   const streamed = await new Promise<number>((resolve, reject) => {
     const req = request(`${gw.url}/notes`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {

@@ -79,7 +79,6 @@ export async function startGateway(options: GatewayServiceOptions): Promise<Runn
         await Promise.race([closing, timer]);
         gateway.server.closeAllConnections();
         log?.close();
-        keys.close?.();
         consumers.close();
       },
     };
