@@ -1,0 +1,69 @@
+import type { ConsumerStore } from './store.js';
+import { hashKey } from './store.js';
+
+/**
+ * Presented API key → consumer name, for the api-key policy.
+ *
+ * Lookup is a Map keyed by the hex SHA-256 of the key, not a compare of the key itself, and that
+ * is not a timing leak: what a Map lookup's timing could reveal is how the *hash* of the
+ * attacker's input relates to the stored hashes (bucket, common prefix). Learning that a
+ * candidate's hash shares a prefix with a stored hash does not help find an input whose hash
+ * matches it (that is a SHA-256 preimage), so an attacker cannot converge on a key byte by byte
+ * as with a naive `presented === stored` compare. The hash is computed over the whole presented
+ * key, whatever it is, so its own time depends only on the key's length.
+ */
+
+export interface KeyIndex {
+  /** The consumer the key belongs to, or undefined. Reloads first when the store changed (checked at most every `checkEveryMs`). */
+  findByKey(presentedKey: string): string | undefined;
+  /** Reads the store again now. */
+  reload(): void;
+  readonly size: number;
+}
+
+export interface KeyIndexOptions {
+  /** How often `findByKey` checks whether the store changed (a cheap PRAGMA). Default 1000 ms; 0: every call. */
+  checkEveryMs?: number;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+export function loadKeyIndex(store: ConsumerStore, options: KeyIndexOptions = {}): KeyIndex {
+  const checkEveryMs = options.checkEveryMs ?? 1000;
+  const now = options.now ?? Date.now;
+  let byHash = new Map<string, string>();
+  let version = '';
+  let checkedAt = 0;
+
+  function reload(): void {
+    const next = new Map<string, string>();
+    version = store.version();
+    for (const { name, keyHash } of store.keyHashes()) next.set(keyHash.toString('hex'), name);
+    byHash = next;
+    checkedAt = now();
+  }
+
+  function maybeReload(): void {
+    const t = now();
+    if (t - checkedAt < checkEveryMs) return;
+    checkedAt = t;
+    try {
+      if (store.version() !== version) reload();
+    } catch {
+      // Store closed or unreadable: keep serving the keys last loaded.
+    }
+  }
+
+  reload();
+  return {
+    findByKey(presentedKey) {
+      maybeReload();
+      if (presentedKey.length === 0) return undefined;
+      return byHash.get(hashKey(presentedKey).toString('hex'));
+    },
+    reload,
+    get size() {
+      return byHash.size;
+    },
+  };
+}

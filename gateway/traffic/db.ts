@@ -1,0 +1,116 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+/**
+ * The traffic database: one SQLite file in WAL mode, written by the gateway's single writer
+ * (writer.ts) and read concurrently by the UI and the CLI (queries.ts).
+ * All of the traffic log's SQL lives in this folder.
+ */
+
+export type Db = Database.Database;
+
+export interface Migration {
+  /** 1, 2, 3, ... in order; stored in `PRAGMA user_version` once applied. */
+  version: number;
+  name: string;
+  up: (db: Db) => void;
+}
+
+/** Append only: never edit a migration that has shipped, add the next one. */
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'exchanges',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE exchanges (
+          id INTEGER PRIMARY KEY,
+          started_at INTEGER NOT NULL,            -- ms since the epoch
+          method TEXT NOT NULL,
+          raw_url TEXT NOT NULL,
+          url TEXT NOT NULL,
+          route TEXT,
+          operation_id TEXT,
+          mode TEXT NOT NULL,
+          status INTEGER NOT NULL,
+          duration_ms REAL NOT NULL,
+          upstream_ms REAL,
+          gateway_ms REAL NOT NULL,
+          client_address TEXT NOT NULL,
+          consumer TEXT,
+          upstream TEXT,
+          policy_id TEXT,
+          policy_name TEXT,
+          policy_reason TEXT,
+          request_headers TEXT NOT NULL,          -- JSON array: name, value, name, value, ...
+          response_headers TEXT NOT NULL,
+          request_body BLOB,                      -- first bytes, at most the capture cap
+          request_body_size INTEGER,              -- full size
+          request_body_sha256 TEXT,               -- of the full body
+          response_body BLOB,
+          response_body_size INTEGER,
+          response_body_sha256 TEXT,
+          error TEXT
+        );
+        CREATE INDEX exchanges_started_at ON exchanges (started_at);
+        CREATE INDEX exchanges_status ON exchanges (status);
+        CREATE INDEX exchanges_operation_id ON exchanges (operation_id);
+      `),
+  },
+];
+
+export const schemaVersion = migrations.at(-1)?.version ?? 0;
+
+export interface OpenTrafficDbOptions {
+  /** How long a statement waits for a lock held by another connection. Default 5000 ms. */
+  busyTimeoutMs?: number;
+}
+
+/** Opens (creating the file and its folders when missing) and migrates the traffic database for writing. */
+export function openTrafficDb(file: string, options: OpenTrafficDbOptions = {}): Db {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  try {
+    db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
+    // Must precede both the first table and the switch to WAL (which writes the header):
+    // on a database that already has tables it changes nothing.
+    db.pragma('auto_vacuum = INCREMENTAL');
+    db.pragma('journal_mode = WAL');
+    // In WAL mode NORMAL loses no committed transaction on a process crash; a power loss may
+    // roll back the last commits, never corrupt the file.
+    db.pragma('synchronous = NORMAL');
+    migrate(db, migrations);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/**
+ * Applies the migrations newer than `PRAGMA user_version`, each in its own immediate transaction
+ * (so two processes opening a fresh file at once cannot both apply one).
+ */
+export function migrate(db: Db, list: readonly Migration[]): void {
+  const known = list.at(-1)?.version ?? 0;
+  for (const migration of list) {
+    const apply = db.transaction(() => {
+      const current = userVersion(db);
+      if (current > known) {
+        throw new Error(`${db.name} has schema version ${current}, newer than this Portico understands (${known})`);
+      }
+      if (current >= migration.version) return;
+      if (current !== migration.version - 1) {
+        throw new Error(`migration ${migration.version} (${migration.name}) cannot follow version ${current}`);
+      }
+      migration.up(db);
+      db.pragma(`user_version = ${migration.version}`);
+    });
+    apply.immediate();
+  }
+}
+
+export function userVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}

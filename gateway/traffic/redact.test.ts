@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  createRedactor,
+  DEFAULT_REDACTED_HEADERS,
+  REDACTED,
+  redactExchange,
+  redactHeaders,
+  redactUrl,
+} from './redact.js';
+import { sampleExchange } from './test-support/sample-exchange.js';
+
+const defaults = createRedactor();
+
+describe('redactHeaders', () => {
+  it('redacts the default secret headers whatever their case', () => {
+    const raw = [
+      'authorization', 'Bearer abc',
+      'PROXY-AUTHORIZATION', 'Basic xyz',
+      'Cookie', 'a=1',
+      'set-cookie', 'b=2',
+      'X-Api-Key', 'k1',
+      'Accept', 'application/json',
+    ];
+    assert.deepEqual(defaults.headers(raw), [
+      'authorization', REDACTED,
+      'PROXY-AUTHORIZATION', REDACTED,
+      'Cookie', REDACTED,
+      'set-cookie', REDACTED,
+      'X-Api-Key', REDACTED,
+      'Accept', 'application/json',
+    ]);
+    assert.equal(raw[1], 'Bearer abc', 'the input is not modified');
+  });
+
+  it('redacts every occurrence of a repeated header', () => {
+    assert.deepEqual(defaults.headers(['Set-Cookie', 'a=1', 'Set-Cookie', 'b=2']), [
+      'Set-Cookie', REDACTED, 'Set-Cookie', REDACTED,
+    ]);
+  });
+
+  it('redacts extra names given, case-insensitively', () => {
+    const redactor = createRedactor({ headers: ['X-Partner-Token'] });
+    assert.deepEqual(redactor.headers(['x-partner-token', 's3cret', 'X-Other', 'v']), [
+      'x-partner-token', REDACTED, 'X-Other', 'v',
+    ]);
+  });
+
+  it('returns the same array when nothing is secret', () => {
+    const raw = ['Host', 'example.com', 'Accept', '*/*'];
+    assert.equal(defaults.headers(raw), raw);
+  });
+
+  it('works with a prebuilt lower-case set', () => {
+    assert.deepEqual(redactHeaders(['Authorization', 'x'], new Set(DEFAULT_REDACTED_HEADERS)), ['Authorization', REDACTED]);
+  });
+});
+
+describe('redactUrl', () => {
+  it('redacts every default secret parameter', () => {
+    for (const name of ['api_key', 'apikey', 'api-key', 'access_token', 'token', 'key', 'password', 'secret', 'client_secret']) {
+      assert.equal(defaults.url(`/p?${name}=v1&x=1`), `/p?${name}=${REDACTED}&x=1`, name);
+    }
+  });
+
+  it('keeps everything else byte-identical', () => {
+    const url = '/a%20b/c?x=%E2%9C%93&&y=1+2&token=abc&z&empty=&key=&last=%zz#frag?token=t';
+    assert.equal(
+      defaults.url(url),
+      `/a%20b/c?x=%E2%9C%93&&y=1+2&token=${REDACTED}&z&empty=&key=${REDACTED}&last=%zz#frag?token=t`,
+    );
+  });
+
+  it('matches names case-insensitively and percent-decoded', () => {
+    assert.equal(defaults.url('/p?API_KEY=1&api%5Fkey=2&Token=3'), `/p?API_KEY=${REDACTED}&api%5Fkey=${REDACTED}&Token=${REDACTED}`);
+  });
+
+  it('redacts repeated parameters and absolute URLs', () => {
+    assert.equal(
+      defaults.url('http://h:1/p?token=a&token=b'),
+      `http://h:1/p?token=${REDACTED}&token=${REDACTED}`,
+    );
+  });
+
+  it('does not touch names that merely contain a secret name', () => {
+    const url = '/p?keyboard=1&tokens=2&monkey=3&x-token=4';
+    assert.equal(defaults.url(url), url);
+  });
+
+  it('leaves bare flags and paths alone', () => {
+    assert.equal(defaults.url('/token/key?token'), '/token/key?token');
+    assert.equal(defaults.url('/no-query'), '/no-query');
+  });
+
+  it('redacts extra names given', () => {
+    const redactor = createRedactor({ query: ['Partner_Key'] });
+    assert.equal(redactor.url('/p?partner_key=1&token=2'), `/p?partner_key=${REDACTED}&token=${REDACTED}`);
+  });
+
+  it('works with a prebuilt set and returns the same string when nothing matched', () => {
+    const url = '/p?a=1';
+    assert.equal(redactUrl(url, new Set(['b'])), url);
+  });
+});
+
+describe('redactExchange', () => {
+  it('redacts headers both ways, url and rawUrl, and nothing else', () => {
+    const exchange = sampleExchange(1, {
+      rawUrl: '/pets/1?api_key=abc&x=1',
+      url: '/pets/1?api_key=abc&x=1',
+      responseHeaders: ['Set-Cookie', 'sid=1', 'Content-Type', 'application/json'],
+    });
+    const redacted = redactExchange(exchange, { headers: ['x-request-id'] });
+    assert.equal(redacted.url, `/pets/1?api_key=${REDACTED}&x=1`);
+    assert.equal(redacted.rawUrl, `/pets/1?api_key=${REDACTED}&x=1`);
+    assert.deepEqual(redacted.responseHeaders, ['Set-Cookie', REDACTED, 'Content-Type', 'application/json']);
+    const requestHeaders = redacted.requestHeaders;
+    for (const name of ['Authorization', 'Cookie', 'X-Request-Id']) {
+      assert.equal(requestHeaders[requestHeaders.indexOf(name) + 1], REDACTED, name);
+    }
+    assert.equal(requestHeaders[requestHeaders.indexOf('Accept') + 1], 'application/json');
+    assert.deepEqual({ ...redacted, url: 0, rawUrl: 0, requestHeaders: 0, responseHeaders: 0 }, {
+      ...exchange, url: 0, rawUrl: 0, requestHeaders: 0, responseHeaders: 0,
+    });
+    assert.equal(exchange.url, '/pets/1?api_key=abc&x=1', 'the input is not modified');
+  });
+
+  it('returns the exchange itself when nothing is secret', () => {
+    const exchange = sampleExchange(1, { requestHeaders: ['Accept', '*/*'], responseHeaders: [] });
+    assert.equal(defaults.exchange(exchange), exchange);
+  });
+});

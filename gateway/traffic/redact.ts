@@ -1,0 +1,129 @@
+import type { Exchange, RawHeaders } from './exchange.js';
+
+/**
+ * Secrets are removed from an exchange before anything of it is written. Pure functions:
+ * the input is never modified, and whatever is not redacted stays byte-identical.
+ */
+
+export const REDACTED = '[REDACTED]';
+
+/** Always redacted, whatever the design says. */
+export const DEFAULT_REDACTED_HEADERS: readonly string[] = [
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+];
+
+export const DEFAULT_REDACTED_QUERY: readonly string[] = [
+  'api_key',
+  'apikey',
+  'api-key',
+  'access_token',
+  'token',
+  'key',
+  'password',
+  'secret',
+  'client_secret',
+];
+
+export interface RedactOptions {
+  /** Extra header names, e.g. the design's `apiKey` schemes `in: header`. Case-insensitive. */
+  headers?: readonly string[];
+  /** Extra query parameter names, e.g. the design's `apiKey` schemes `in: query`. Case-insensitive. */
+  query?: readonly string[];
+}
+
+export interface Redactor {
+  headers(raw: RawHeaders): RawHeaders;
+  url(url: string): string;
+  /** The exchange with headers, `url` and `rawUrl` redacted; the same object when nothing needed it. */
+  exchange(exchange: Exchange): Exchange;
+}
+
+/** Builds the name sets once; the returned functions are what the writer calls per exchange. */
+export function createRedactor(options: RedactOptions = {}): Redactor {
+  const headerNames = lowerSet(DEFAULT_REDACTED_HEADERS, options.headers);
+  const queryNames = lowerSet(DEFAULT_REDACTED_QUERY, options.query);
+  const headers = (raw: RawHeaders) => redactHeaders(raw, headerNames);
+  const url = (value: string) => redactUrl(value, queryNames);
+  return {
+    headers,
+    url,
+    exchange(exchange) {
+      const requestHeaders = headers(exchange.requestHeaders);
+      const responseHeaders = headers(exchange.responseHeaders);
+      const redactedUrl = url(exchange.url);
+      const rawUrl = url(exchange.rawUrl);
+      if (
+        requestHeaders === exchange.requestHeaders &&
+        responseHeaders === exchange.responseHeaders &&
+        redactedUrl === exchange.url &&
+        rawUrl === exchange.rawUrl
+      ) {
+        return exchange;
+      }
+      return { ...exchange, requestHeaders, responseHeaders, url: redactedUrl, rawUrl };
+    },
+  };
+}
+
+export function redactExchange(exchange: Exchange, options?: RedactOptions): Exchange {
+  return createRedactor(options).exchange(exchange);
+}
+
+/**
+ * Replaces the values of the named headers in a raw header list (name, value, name, value, ...).
+ * `names` must be lower case. Returns the input array itself when no header matched.
+ */
+export function redactHeaders(raw: RawHeaders, names: ReadonlySet<string>): RawHeaders {
+  let out: RawHeaders | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if (names.has((raw[i] as string).toLowerCase())) {
+      out ??= raw.slice();
+      out[i + 1] = REDACTED;
+    }
+  }
+  return out ?? raw;
+}
+
+/**
+ * Replaces the values of the named query parameters in a path-and-query (or absolute URL).
+ * Names are compared case-insensitively after percent-decoding (`api%5Fkey` is `api_key`), so a
+ * client cannot slip a secret past by spelling; separators, order, other parameters and the
+ * fragment are kept byte for byte. `names` must be lower case. Returns the input when nothing matched.
+ */
+export function redactUrl(url: string, names: ReadonlySet<string>): string {
+  const queryStart = url.indexOf('?');
+  if (queryStart === -1) return url;
+  const hash = url.indexOf('#', queryStart);
+  const queryEnd = hash === -1 ? url.length : hash;
+  const query = url.slice(queryStart + 1, queryEnd);
+  const parts = query.split('&');
+  let changed = false;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as string;
+    const eq = part.indexOf('=');
+    if (eq === -1) continue; // a bare flag carries no value
+    if (!names.has(decodeName(part.slice(0, eq)))) continue;
+    parts[i] = `${part.slice(0, eq + 1)}${REDACTED}`;
+    changed = true;
+  }
+  if (!changed) return url;
+  return `${url.slice(0, queryStart + 1)}${parts.join('&')}${url.slice(queryEnd)}`;
+}
+
+function decodeName(name: string): string {
+  const plain = name.replace(/\+/g, ' ');
+  if (!plain.includes('%')) return plain.toLowerCase();
+  try {
+    return decodeURIComponent(plain).toLowerCase();
+  } catch {
+    return plain.toLowerCase(); // malformed escape: compare as written
+  }
+}
+
+function lowerSet(defaults: readonly string[], extra: readonly string[] = []): ReadonlySet<string> {
+  return new Set([...defaults, ...extra].map((name) => name.toLowerCase()));
+}
