@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { displayPath, type DesignProblem } from './design.js';
+import { displayPath, refOf, type Design, type DesignProblem } from './design.js';
 import { escapeToken } from './json-pointer.js';
 import { inspectDesign, type LoadOptions } from './load.js';
 
@@ -65,10 +65,10 @@ export async function lintDesign(path: string, options: LintOptions = {}): Promi
   }
 
   const [core, parsers, { oas }, { Resolver }] = await Promise.all([
-    import('@stoplight/spectral-core'),
-    import('@stoplight/spectral-parsers'),
-    import('@stoplight/spectral-rulesets'),
-    import('@stoplight/spectral-ref-resolver'),
+    import('@stoplight/spectral-core').then(commonJs),
+    import('@stoplight/spectral-parsers').then(commonJs),
+    import('@stoplight/spectral-rulesets').then(commonJs),
+    import('@stoplight/spectral-ref-resolver').then(commonJs),
   ]);
 
   const rulesetPath = options.ruleset === false ? undefined : (options.ruleset ?? (await findRuleset(dirname(absolute))));
@@ -108,6 +108,7 @@ export async function lintDesign(path: string, options: LintOptions = {}): Promi
     const diagnostics = await spectral.run(document, { ignoreUnknownFormat: false });
     for (const d of diagnostics) {
       if (LOADER_CODES.has(String(d.code))) continue;
+      if (isPathItemRefFalsePositive(d, loaded.design)) continue;
       results.push({
         file: shown(d.source ?? absolute),
         line: d.range.start.line + 1,
@@ -122,6 +123,17 @@ export async function lintDesign(path: string, options: LintOptions = {}): Promi
     results.push(at(absolute, 'error', 'lint-failed', `lint failed: ${messageOf(error)}`));
   }
   return sortResults(results);
+}
+
+/**
+ * Spectral's OAS 3.1 schema rejects a path item that is only an external `$ref` ("must not have unevaluated
+ * properties": stoplightio/spectral#2655, fix pending in #2844). Our loader has already checked that ref.
+ */
+function isPathItemRefFalsePositive(d: { code?: unknown; path: readonly (string | number)[] }, design: Design | undefined): boolean {
+  if (d.code !== 'oas3-schema' || !design || design.version !== '3.1') return false;
+  if (d.path.length !== 2 || d.path[0] !== 'paths') return false;
+  const item = (design.root.value.paths as Record<string, unknown> | undefined)?.[String(d.path[1])];
+  return refOf(item) !== undefined;
 }
 
 async function findRuleset(dir: string): Promise<string | undefined> {
@@ -140,6 +152,15 @@ async function findRuleset(dir: string): Promise<string | undefined> {
 type Json = Record<string, unknown>;
 
 /**
+ * Spectral's packages are CommonJS whose named exports Node's ESM loader cannot always see
+ * (`@stoplight/spectral-parsers` shows only `default`); tsx shows them. Read them the same way under both.
+ */
+function commonJs<T extends object>(module: T): T {
+  const fallback = (module as { default?: unknown }).default;
+  return fallback && typeof fallback === 'object' ? ({ ...(fallback as object), ...module } as T) : module;
+}
+
+/**
  * A `.spectral.yaml` without the ruleset bundler (not installed): `extends` may name `spectral:oas`
  * (with `off`/`recommended`/`all`); rules may use Spectral's core functions by name, severities,
  * formats by name, overrides and aliases. Custom functions and other extends are reported and skipped.
@@ -147,8 +168,8 @@ type Json = Record<string, unknown>;
 async function readRuleset(path: string, oas: unknown, results: LintResult[]): Promise<Json> {
   const [{ parse }, functions, formats] = await Promise.all([
     import('yaml'),
-    import('@stoplight/spectral-functions'),
-    import('@stoplight/spectral-formats'),
+    import('@stoplight/spectral-functions').then(commonJs),
+    import('@stoplight/spectral-formats').then(commonJs),
   ]);
   const raw: unknown = parse(await readFile(path, 'utf8'));
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new Error(`${shown(path)} is not an object`);
