@@ -173,7 +173,7 @@ test('kill -9 under load leaves an intact database that holds every exchange ans
 test('lint: clean design exits 0; errors exit 1 with positions; --json is machine-readable', () => {
   const ws = tempWorkspace({
     'good.yaml': petstore,
-    'bad.yaml': petstore.replace('paths:', 'x-portico:\n  upstream: nowhere\npaths:').replace("operationId: getItem", "operationId: getItem\n      responses: 5"),
+    'bad.yaml': petstore.replace('paths:', 'x-portico:\n  upstream: nowhere\npaths:').replace('description: One item.', 'description: [not, a, string]'),
   });
   try {
     const good = run(['lint', 'good.yaml'], ws.dir);
