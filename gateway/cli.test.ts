@@ -147,11 +147,12 @@ test('kill -9 under load leaves an intact database that holds every exchange ans
     };
     const workers = Promise.all(Array.from({ length: 8 }, (_, w) => worker(w)));
     await new Promise((r) => setTimeout(r, 1_500));
+    const gone = exited(child);
     const killedAt = performance.now();
     child.kill('SIGKILL');
     stop = true;
     await workers;
-    await exited(child);
+    await gone;
 
     const db = new Database(ws.path('.portico/traffic.db'));
     try {
