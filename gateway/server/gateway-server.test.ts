@@ -13,6 +13,7 @@ servers: [{ url: 'http://localhost/v1' }]
 x-portico:
   upstreams:
     backend: { url: '${upstream.url}/base', timeout: 2s }
+    down: { url: 'http://127.0.0.1:9', timeout: 2s }
   limits: { body: 1kb }
 components:
   securitySchemes:
@@ -42,6 +43,10 @@ paths:
       x-portico: { upstream: backend }
       requestBody: { content: { application/json: { schema: { type: object } } } }
       responses: { '201': { description: created } }
+  /down:
+    get:
+      x-portico: { upstream: down, apply: [{ use: rate-limit, with: { limit: 10, window: 1m } }] }
+      responses: { '200': { description: ok } }
   /notes:
     post:
       operationId: createNote
@@ -170,4 +175,21 @@ test('the log records operation, mode, timings, consumer and bodies', async () =
   assert.ok(created!.upstreamMs! >= 0 && created!.durationMs >= created!.upstreamMs!);
   assert.equal(secret!.consumer, 'alice');
   assert.equal(secret!.status, 200);
+});
+
+test('a WebSocket handshake runs the route’s policies first: no key, no tunnel', async () => {
+  const answer = await rawRequest(gw.port, 'GET /admin/secret HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+  assert.match(answer, /^HTTP\/1\.1 401 /);
+  assert.match(answer, /application\/problem\+json/);
+});
+
+test('an upstream that refuses gives 502 naming it, still labelled with the headers policies added', async () => {
+  const response = await get('/down');
+  assert.equal(response.status, 502);
+  assert.equal(response.headers.get('ratelimit-limit'), '10');
+  const body = (await response.json()) as { upstream: string; status: number };
+  assert.equal(body.upstream, 'down');
+  const logged = (await gw.logged(gw.exchanges.length)).at(-1)!;
+  assert.equal(logged.status, 502);
+  assert.match(logged.error ?? '', /ECONNREFUSED|refused/);
 });
