@@ -1,0 +1,118 @@
+import type { LoadResult, Probe } from './load.js';
+
+/** The bench's results: the table, the target checks, and the JSON written to bench/results/latest.json. */
+
+export type CaseId = 'direct' | 'bare' | 'nginx' | 'portico-off' | 'portico-log' | 'portico-policies' | 'portico-mock' | 'portico-mock-dynamic' | 'prism';
+
+export interface CaseRow {
+  id: CaseId;
+  name: string;
+  state: 'measured' | 'failed' | 'skipped' | 'reference';
+  load?: LoadResult;
+  probe?: Probe;
+  /** During the measured run: CPUs' worth used by processes outside the bench, and each CPU's busy fraction. */
+  cpu?: { othersCpus: number | undefined; utilization: number[] | undefined; stolenCpus: number | undefined; topOthers: string[] };
+  /** Reference rows: the figure used for ratios, not measured in this run. */
+  referenceRps?: number;
+  note?: string;
+}
+
+export interface StartupResult {
+  name: string;
+  spec: string;
+  operations: number;
+  runsMs: number[];
+  medianMs?: number;
+  error?: string;
+}
+
+export interface Target {
+  label: string;
+  value?: number;
+  unit?: string;
+  target?: string;
+  met?: boolean;
+  note?: string;
+}
+
+export const rps = (row: CaseRow | undefined): number | undefined =>
+  row?.state === 'measured' ? row.load!.requestsPerSec : row?.state === 'reference' ? row.referenceRps : undefined;
+
+const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && b > 0 ? a / b : undefined);
+/** autocannon's latency histogram has a resolution of 1 ms. */
+const ms = (n: number) => (n < 1 ? '<1' : n.toFixed(0));
+const fmt = (n: number | undefined, digits = 2) => (n === undefined ? '–' : n.toFixed(digits));
+
+export function targets(rows: CaseRow[], startups: StartupResult[]): Target[] {
+  const get = (id: CaseId) => rows.find((r) => r.id === id);
+  const check = (label: string, value: number | undefined, target: string, ok: (v: number) => boolean, note?: string): Target => ({
+    label,
+    ...(value !== undefined && { value, met: ok(value) }),
+    target,
+    ...(note !== undefined && { note }),
+  });
+  const prism = get('prism');
+  const design = startups.find((s) => s.name === 'medium design');
+  return [
+    check('proxy no-policy / bare http-proxy', ratio(rps(get('portico-off')), rps(get('bare'))), '≥ 0.9', (v) => v >= 0.9),
+    check('logging on / logging off', ratio(rps(get('portico-log')), rps(get('portico-off'))), '≥ 0.9', (v) => v >= 0.9),
+    check('mock / prism', ratio(rps(get('portico-mock')), rps(prism)), '≥ 10', (v) => v >= 10, prism?.state === 'reference' ? `prism not installed: against the reference figure ${prism.referenceRps} req/s measured earlier on this machine, not in this run` : undefined),
+    { label: 'start-up medium design', ...(design?.medianMs !== undefined && { value: design.medianMs, met: design.medianMs < 300 }), unit: 'ms', target: '< 300 ms', ...(design?.error && { note: design.error }) },
+    { label: 'nginx / bare http-proxy', ...optional(ratio(rps(get('nginx')), rps(get('bare')))), target: 'reference ≈ 3.7' },
+    { label: 'portico no-policy / nginx', ...optional(ratio(rps(get('portico-off')), rps(get('nginx')))) },
+  ];
+}
+
+const optional = (value: number | undefined) => (value === undefined ? {} : { value });
+
+export function formatTable(rows: CaseRow[], pinned: boolean): string {
+  const direct = rps(rows.find((r) => r.id === 'direct'));
+  const bare = rps(rows.find((r) => r.id === 'bare'));
+  const nginx = rps(rows.find((r) => r.id === 'nginx'));
+  const header = ['case', 'requests/s', 'p50 ms', 'p99 ms', 'errors/non-2xx', 'vs direct', 'vs bare', 'vs nginx', 'note'];
+  const lines = rows.map((row) => {
+    const value = rps(row);
+    const ratios = [fmt(ratio(value, direct)), fmt(ratio(value, bare)), fmt(ratio(value, nginx))];
+    if (row.state === 'measured') {
+      const l = row.load!;
+      const errors = `${l.errors + l.timeouts}/${l.non2xx}`;
+      const probe = row.probe ? `${row.probe.status} ${row.probe.bytes} B` : '';
+      
+      const u = row.cpu?.utilization;
+      // Pinned on 2 CPUs: [load generator + upstream, system under test]. A saturated load side caps the figure.
+      const pct = (x: number) => `${Math.round(x * 100)}%`;
+      const busy = !u ? '' : pinned && u.length === 2 ? `cpu load ${pct(u[0]!)} sut ${pct(u[1]!)}` : `cpu ${u.map(pct).join('/')}`;
+      const capped = pinned && u?.length === 2 && u[0]! >= 0.95 && u[1]! < 0.9 ? 'LOAD SIDE SATURATED: a lower bound' : '';
+      const stolen = (row.cpu?.stolenCpus ?? 0) >= 0.1 ? `HYPERVISOR STEAL ${row.cpu!.stolenCpus!.toFixed(2)} CPU` : '';
+      const others = (row.cpu?.othersCpus ?? 0) >= 0.1 ? `OTHER PROCESSES ${row.cpu!.othersCpus!.toFixed(2)} CPU` : '';
+      return [row.name, fmt(l.requestsPerSec, 0), ms(l.p50Ms), ms(l.p99Ms), errors, ...ratios, [probe, busy, capped, others, stolen, row.note].filter(Boolean).join('; ')];
+    }
+    if (row.state === 'reference') return [row.name, `(${row.referenceRps})`, '–', '–', '–', ...ratios, row.note ?? ''];
+    return [row.name, row.state, '–', '–', '–', '–', '–', '–', row.note ?? ''];
+  });
+  const all = [header, ...lines];
+  const widths = header.map((_, i) => (i === header.length - 1 ? 0 : Math.max(...all.map((cells) => cells[i]!.length))));
+  const render = (cells: string[]) => cells.map((cell, i) => (i === 0 || i === cells.length - 1 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
+  return [render(header), widths.map((w, i) => '-'.repeat(i === widths.length - 1 ? 4 : w)).join('  '), ...lines.map(render)].join('\n');
+}
+
+export function formatTargets(list: Target[]): string {
+  return list
+    .map((t) => {
+      const value = t.value === undefined ? 'n/a' : t.unit === 'ms' ? `${Math.round(t.value)} ms` : t.value.toFixed(2);
+      const target = t.target ? ` (target ${t.target.replace(/^reference /, '')})`.replace('(target ≈', '(reference ≈') : '';
+      const verdict = t.met === undefined ? '' : t.met ? '  ok' : '  MISSED';
+      return `${t.label} = ${value}${target}${verdict}${t.note ? `  [${t.note}]` : ''}`;
+    })
+    .join('\n');
+}
+
+export function formatStartups(list: StartupResult[]): string {
+  return list
+    .map((s) =>
+      s.medianMs !== undefined
+        ? `start-up ${s.name} (${s.operations} operations, ${s.spec}): median ${Math.round(s.medianMs)} ms of [${s.runsMs.map((ms) => Math.round(ms)).join(', ')}]`
+        : `start-up ${s.name} (${s.spec}): failed: ${s.error}`,
+    )
+    .join('\n');
+}
