@@ -1,7 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { CapturedBody } from '../traffic/exchange.js';
 
-/** Keeps the first `limit` bytes of a body for the log, and its full size and SHA-256. */
+/** Keeps the first `limit` bytes of a body for the log, its full size, and (when it is cut) the SHA-256 of the whole. */
 export class BodyCapture {
   private readonly chunks: Buffer[] = [];
   private kept = 0;
@@ -13,8 +13,15 @@ export class BodyCapture {
   add(chunk: Buffer | string): void {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     if (buffer.length === 0) return;
-    (this.hash ??= createHash('sha256')).update(buffer);
     this.size += buffer.length;
+    if (this.hash) this.hash.update(buffer);
+    else if (this.size > this.limit) {
+      // The body outgrows what is kept: hash it here, as it streams. Smaller bodies are hashed by the log's writer.
+      this.hash = createHash('sha256');
+      // Until now everything was kept, so the kept chunks are the whole body so far.
+      for (const kept of this.chunks) this.hash.update(kept);
+      this.hash.update(buffer);
+    }
     if (this.kept < this.limit) {
       const part = buffer.length <= this.limit - this.kept ? buffer : buffer.subarray(0, this.limit - this.kept);
       // Copy: Node may reuse the chunk's memory after the write.
@@ -25,12 +32,14 @@ export class BodyCapture {
 
   result(): CapturedBody | undefined {
     if (this.size === 0) return undefined;
-    return { bytes: this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks), size: this.size, sha256: this.hash!.digest('hex') };
+    const bytes = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+    return this.hash ? { bytes, size: this.size, sha256: this.hash.digest('hex') } : { bytes, size: this.size };
   }
 
   /** For a body already held whole. */
   static of(body: Buffer, limit: number): CapturedBody | undefined {
     if (body.length === 0) return undefined;
-    return { bytes: body.length <= limit ? body : Buffer.from(body.subarray(0, limit)), size: body.length, sha256: createHash('sha256').update(body).digest('hex') };
+    if (body.length <= limit) return { bytes: body, size: body.length };
+    return { bytes: Buffer.from(body.subarray(0, limit)), size: body.length, sha256: createHash('sha256').update(body).digest('hex') };
   }
 }

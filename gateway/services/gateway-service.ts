@@ -6,7 +6,7 @@ import { MemoryCounters } from '../pipeline/counters.js';
 import type { PolicyServices } from '../pipeline/policy.js';
 import { policiesById } from '../policies/index.js';
 import { createGatewayServer, type GatewayServer } from '../server/gateway-server.js';
-import { openTrafficLog, type TrafficLog } from '../traffic/writer.js';
+import { openThreadedTrafficLog, type ThreadedTrafficLog } from '../traffic/threaded-log.js';
 import { openConsumerStore } from '../consumers/store.js';
 import { loadKeyIndex } from '../consumers/resolver.js';
 
@@ -59,9 +59,9 @@ export async function startGateway(options: GatewayServiceOptions): Promise<Runn
 
   const logging = options.log ?? true;
   const dbFile = logging ? resolve(options.dbFile ?? join(dataDir, 'traffic.db')) : undefined;
-  let log: TrafficLog | undefined;
+  let log: ThreadedTrafficLog | undefined;
   try {
-    if (dbFile) log = openTrafficLog(dbFile, { redact: { headers: table.secretNames.headers, query: table.secretNames.query } });
+    if (dbFile) log = await openThreadedTrafficLog(dbFile, { redact: { headers: table.secretNames.headers, query: table.secretNames.query } });
     const gateway: GatewayServer = createGatewayServer({ design, table, ...(log && { log }) });
     const address = await gateway.listen(options.port ?? 4010, options.host ?? '127.0.0.1');
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -78,12 +78,12 @@ export async function startGateway(options: GatewayServiceOptions): Promise<Runn
         const timer = new Promise<void>((done) => setTimeout(done, graceMs).unref());
         await Promise.race([closing, timer]);
         gateway.server.closeAllConnections();
-        log?.close();
+        await log?.close();
         consumers.close();
       },
     };
   } catch (error) {
-    log?.close();
+    await log?.close();
     consumers.close();
     throw error;
   }

@@ -11,8 +11,11 @@ export interface CapturedBody {
   bytes: Buffer;
   /** Full size in bytes, also when `bytes` was cut. */
   size: number;
-  /** SHA-256 (hex) of the full body; empty for an empty body. */
-  sha256: string;
+  /**
+   * SHA-256 (hex) of the full body. Absent when `bytes` is the whole body: the log's writer hashes it then,
+   * off the request path.
+   */
+  sha256?: string;
 }
 
 export interface Exchange {

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Statement } from 'better-sqlite3';
 import { openTrafficDb, type Db } from './db.js';
-import type { Exchange } from './exchange.js';
+import { createHash } from 'node:crypto';
+import type { CapturedBody, Exchange } from './exchange.js';
 import { createRedactor, type RedactOptions, type Redactor } from './redact.js';
 
 /**
@@ -170,14 +171,26 @@ function row(e: Exchange, redactor: Redactor): unknown[] {
     e.policy?.reason ?? null,
     JSON.stringify(redactor.headers(e.requestHeaders)),
     JSON.stringify(redactor.headers(e.responseHeaders)),
-    e.requestBody?.bytes ?? null,
+    bytesOf(e.requestBody),
     e.requestBody?.size ?? null,
-    e.requestBody?.sha256 ?? null,
-    e.responseBody?.bytes ?? null,
+    hashOf(e.requestBody),
+    bytesOf(e.responseBody),
     e.responseBody?.size ?? null,
-    e.responseBody?.sha256 ?? null,
+    hashOf(e.responseBody),
     e.error ?? null,
   ];
+}
+
+/** Exchanges that crossed a thread arrive with plain Uint8Arrays, which SQLite must get as Buffers. */
+function bytesOf(body: CapturedBody | undefined): Buffer | null {
+  if (!body) return null;
+  const bytes: Uint8Array = body.bytes;
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function hashOf(body: CapturedBody | undefined): string | null {
+  if (!body) return null;
+  return body.sha256 ?? createHash('sha256').update(body.bytes).digest('hex');
 }
 
 function defaultOnError(error: unknown, dropped: number): void {
