@@ -9,6 +9,7 @@ import type { Document, LineCounter, Node as YamlNode, YAMLError } from 'yaml';
 import { displayPath, type DesignProblem, type SourceFile } from './design.js';
 import { JsonSyntaxError, LineTable, scanJson, type JsonIndex } from './json-source.js';
 import { parsePointer } from './json-pointer.js';
+import type * as YamlModule from 'yaml';
 
 /**
  * JSON files up to this size are scanned at load for duplicate keys (JSON.parse keeps the last silently);
@@ -27,10 +28,10 @@ export interface ParsedSource {
 }
 
 const require = createRequire(import.meta.url);
-let yamlModule: typeof import('yaml') | undefined;
+let yamlModule: typeof YamlModule | undefined;
 /** `yaml` costs ~20 ms to import: only designs written in YAML pay it. */
-function yaml(): typeof import('yaml') {
-  return (yamlModule ??= require('yaml') as typeof import('yaml'));
+function yaml(): typeof YamlModule {
+  return (yamlModule ??= require('yaml') as typeof YamlModule);
 }
 
 export function parseSource(url: string, text: string): ParsedSource {

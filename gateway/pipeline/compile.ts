@@ -4,30 +4,15 @@ import { DesignError, type Design, type DesignProblem, type Node } from '../open
 import { appendPointer } from '../openapi/json-pointer.js';
 import { listOperations, type Operation } from '../openapi/operations.js';
 import { documentExtension, operationExtension, type DocumentExtension, type PolicyReference, type UpstreamDefinition } from './extension.js';
-import type { PolicyDefinition, PolicyServices, RequestHandler, ResponseHandler, RouteInfo, SecretNames } from './policy.js';
+import type { CompiledPolicy, CompileOptions } from './compiled.js';
+import type { PolicyDefinition, RouteInfo } from './policy.js';
+
+export type { CompiledPolicy, CompileOptions } from './compiled.js';
 import { securityPolicy, type SecurityPlan } from './security.js';
 
 /** Compile a design into a route table: every check and every policy's `create` runs here, once, not per request. */
 
-export interface CompileOptions {
-  policies: ReadonlyMap<string, PolicyDefinition>;
-  services: PolicyServices;
-  /** `mock`: answer every route from the design (--mock); `proxy`: forward every route to `upstreamUrl` (--upstream). */
-  mode?: 'auto' | 'mock' | 'proxy';
-  upstreamUrl?: string;
-  env?: Readonly<Record<string, string | undefined>>;
-}
 
-export interface CompiledPolicy {
-  id: string;
-  name?: string;
-  /** For the log: "rate-limit steady (100/1m by ip)". */
-  label: string;
-  request?: RequestHandler;
-  response?: ResponseHandler;
-  preflight: boolean;
-  secrets?: SecretNames;
-}
 
 export interface NamedUpstream extends UpstreamDefinition {
   name: string;

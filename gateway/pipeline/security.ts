@@ -1,6 +1,6 @@
 import type { Design } from '../openapi/design.js';
 import type { Operation } from '../openapi/operations.js';
-import type { CompileOptions, CompiledPolicy } from './compile.js';
+import type { CompileOptions, CompiledPolicy } from './compiled.js';
 import { NEXT, type Outcome, type PolicyContext, type RequestHandler, type SecretNames } from './policy.js';
 
 /**

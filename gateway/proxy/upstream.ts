@@ -44,6 +44,8 @@ export interface ProxyOutcome {
 export interface ProxyHooks {
   /** Called once the upstream's response headers arrived, before anything is sent to the client; may mutate `headers` (response policies). */
   onResponseHeaders?(status: number, headers: IncomingHttpHeaders): void;
+  /** Called with the upstream's response body stream just before it is piped to the client: a place to observe it, never to consume it. */
+  onResponseBody?(body: IncomingMessage): void;
   /** Called once when the exchange is over (response finished, or failed). For a WebSocket: when the tunnel closes. */
   onDone?(outcome: ProxyOutcome): void;
 }
@@ -306,6 +308,7 @@ function onProxyRes(proxyRes: IncomingMessage, _req: IncomingMessage, res: Serve
     exchange.fail(upstreamFailure(exchange.upstream.name, error));
     return;
   }
+  exchange.hooks?.onResponseBody?.(proxyRes);
   proxyRes.pipe(res);
 }
 

@@ -23,9 +23,9 @@ export class BodyCapture {
       this.hash.update(buffer);
     }
     if (this.kept < this.limit) {
-      const part = buffer.length <= this.limit - this.kept ? buffer : buffer.subarray(0, this.limit - this.kept);
-      // Copy: Node may reuse the chunk's memory after the write.
-      this.chunks.push(Buffer.from(part));
+      // Stream chunks are not reused by Node, so a whole one is kept as is; a cut one is copied so as not to pin the rest.
+      const part = buffer.length <= this.limit - this.kept ? buffer : Buffer.from(buffer.subarray(0, this.limit - this.kept));
+      this.chunks.push(part);
       this.kept += part.length;
     }
   }

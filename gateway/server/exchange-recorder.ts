@@ -1,5 +1,5 @@
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { performance } from 'node:perf_hooks';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { CompiledRoute } from '../pipeline/compile.js';
 import type { CapturedBody, Exchange, ExchangeMode } from '../traffic/exchange.js';
 import { BodyCapture } from './body-capture.js';
@@ -8,24 +8,28 @@ export interface ExchangeSink {
   append(exchange: Exchange): void;
 }
 
+const kRecorder = Symbol('portico.recorder');
+type RecordedResponse = ServerResponse & { [kRecorder]?: ExchangeRecorder };
+
 /**
  * Collects what the log needs about one exchange while it happens, and hands it to the sink when the
  * response is over (finished or aborted). Exists only when logging is on: with `--no-log` nothing is captured.
+ * It is on every request's path, so it allocates little: shared listeners, captures only for bodies that exist.
  */
 export class ExchangeRecorder {
   readonly started = performance.now();
   readonly startedAt = Date.now();
   url = '';
   mode: ExchangeMode = 'unroutable';
-  route: CompiledRoute | undefined;
-  consumer: string | undefined;
-  policy: Exchange['policy'];
-  upstreamMs: number | undefined;
-  error: string | undefined;
-  requestBody: CapturedBody | undefined;
-  responseBody: CapturedBody | undefined;
-  private requestCapture: BodyCapture | undefined;
-  private responseCapture: BodyCapture | undefined;
+  route: CompiledRoute | undefined = undefined;
+  consumer: string | undefined = undefined;
+  policy: Exchange['policy'] = undefined;
+  upstreamMs: number | undefined = undefined;
+  error: string | undefined = undefined;
+  requestBody: CapturedBody | undefined = undefined;
+  responseBody: CapturedBody | undefined = undefined;
+  private requestCapture: BodyCapture | undefined = undefined;
+  private responseCapture: BodyCapture | undefined = undefined;
   /** The response's end, plus one for each party that reports later (the proxy's outcome). */
   private pending = 1;
 
@@ -35,7 +39,29 @@ export class ExchangeRecorder {
     private readonly res: ServerResponse,
     private readonly bodyLimit: number,
   ) {
-    res.once('close', () => this.done());
+    (res as RecordedResponse)[kRecorder] = this;
+    res.on('close', onResponseClose);
+  }
+
+  /** Observe a request body that streams through (proxy mode) without consuming it; nothing to do without one. */
+  tapRequest(): void {
+    const headers = this.req.headers;
+    if (headers['content-length'] === undefined && headers['transfer-encoding'] === undefined) return;
+    if (headers['content-length'] === '0') return;
+    this.requestCapture = tap(this.req, this.bodyLimit);
+  }
+
+  /** Observe a response body that streams through (the upstream's). */
+  tapResponse(body: Readable): void {
+    this.responseCapture = tap(body, this.bodyLimit);
+  }
+
+  requestBodyWhole(body: Buffer): void {
+    this.requestBody = BodyCapture.of(body, this.bodyLimit);
+  }
+
+  responseBodyWhole(body: Buffer | string | undefined): void {
+    if (body !== undefined) this.responseBody = BodyCapture.of(typeof body === 'string' ? Buffer.from(body) : body, this.bodyLimit);
   }
 
   /** Someone else (the proxy) will report on this exchange: log it only after they have. */
@@ -47,78 +73,44 @@ export class ExchangeRecorder {
     if (--this.pending === 0) this.finish();
   }
 
-  /** Tap a request body that streams through (proxy mode) without consuming it. */
-  tapRequest(): void {
-    const capture = (this.requestCapture = new BodyCapture(this.bodyLimit));
-    this.req.on('data', (chunk: Buffer) => capture.add(chunk));
-  }
-
-  /** Tap a response body written in pieces by someone else (proxy mode). */
-  tapResponse(): void {
-    const capture = (this.responseCapture = new BodyCapture(this.bodyLimit));
-    const res = this.res;
-    const write = res.write;
-    const end = res.end;
-    res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
-      if (chunk !== undefined && chunk !== null && typeof chunk !== 'function') capture.add(chunk as Buffer);
-      return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
-    } as ServerResponse['write'];
-    res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
-      if (chunk !== undefined && chunk !== null && typeof chunk !== 'function') capture.add(chunk as Buffer);
-      return (end as (...args: unknown[]) => ServerResponse).call(this, chunk, ...rest);
-    } as ServerResponse['end'];
-  }
-
-  requestBodyWhole(body: Buffer): void {
-    this.requestBody = BodyCapture.of(body, this.bodyLimit);
-  }
-
-  responseBodyWhole(body: Buffer | string | undefined): void {
-    if (body !== undefined) this.responseBody = BodyCapture.of(typeof body === 'string' ? Buffer.from(body) : body, this.bodyLimit);
-  }
-
   private finish(): void {
     const durationMs = performance.now() - this.started;
     const res = this.res;
     const route = this.route;
-    const exchange: Exchange = {
+    const requestBody = this.requestBody ?? this.requestCapture?.result();
+    const responseBody = this.responseBody ?? this.responseCapture?.result();
+    this.sink.append({
       startedAt: this.startedAt,
       method: this.req.method ?? '',
       rawUrl: this.req.url ?? '',
       url: this.url || (this.req.url ?? ''),
+      route: route?.info.path,
+      operationId: route?.info.operationId,
       mode: this.mode,
       status: res.headersSent ? res.statusCode : 0,
       durationMs,
+      upstreamMs: this.upstreamMs,
       gatewayMs: durationMs - (this.upstreamMs ?? 0),
       clientAddress: this.req.socket.remoteAddress ?? '',
+      consumer: this.consumer,
+      upstream: route?.upstream && this.mode === 'proxy' ? route.upstream.name : undefined,
+      policy: this.policy,
       requestHeaders: this.req.rawHeaders,
-      responseHeaders: flattenHeaders(res.getHeaders()),
-    };
-    if (route) {
-      exchange.route = route.info.path;
-      if (route.info.operationId !== undefined) exchange.operationId = route.info.operationId;
-      if (route.upstream && this.mode === 'proxy') exchange.upstream = route.upstream.name;
-    }
-    if (this.upstreamMs !== undefined) exchange.upstreamMs = this.upstreamMs;
-    if (this.consumer !== undefined) exchange.consumer = this.consumer;
-    if (this.policy) exchange.policy = this.policy;
-    const requestBody = this.requestBody ?? this.requestCapture?.result();
-    const responseBody = this.responseBody ?? this.responseCapture?.result();
-    if (requestBody) exchange.requestBody = requestBody;
-    if (responseBody) exchange.responseBody = responseBody;
-    const error = this.error ?? (res.writableFinished ? undefined : 'the connection closed before the response was complete');
-    if (error !== undefined) exchange.error = error;
-    this.sink.append(exchange);
+      // Flattened by the writer, on its own thread.
+      responseHeaders: res.getHeaders(),
+      requestBody,
+      responseBody,
+      error: this.error ?? (res.writableFinished ? undefined : 'the connection closed before the response was complete'),
+    });
   }
 }
 
-function flattenHeaders(headers: OutgoingHttpHeaders): string[] {
-  const out: string[] = [];
-  for (const name in headers) {
-    const value = headers[name];
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const item of value) out.push(name, item);
-    else out.push(name, String(value));
-  }
-  return out;
+function onResponseClose(this: RecordedResponse): void {
+  this[kRecorder]?.done();
+}
+
+function tap(stream: Readable, limit: number): BodyCapture {
+  const capture = new BodyCapture(limit);
+  stream.on('data', (chunk: Buffer) => capture.add(chunk));
+  return capture;
 }

@@ -6,7 +6,7 @@ import { RequestContext } from '../pipeline/context.js';
 import { NEXT, type Reply } from '../pipeline/policy.js';
 import { PROBLEM_CONTENT_TYPE, problem, type Problem } from '../pipeline/problem.js';
 import { runRequestPhase, runResponsePhase, type ChainResult } from '../pipeline/run.js';
-import { createUpstream, type ProxyOutcome, type Upstream, type UpstreamConfig } from '../proxy/upstream.js';
+import { createUpstream, type ProxyHooks, type ProxyOutcome, type Upstream, type UpstreamConfig } from '../proxy/upstream.js';
 import { ExchangeRecorder, type ExchangeSink } from './exchange-recorder.js';
 import { answerClientError } from './client-error.js';
 import { normalizePath } from './normalize-path.js';
@@ -186,27 +186,39 @@ function proxy(state: State, route: CompiledRoute, ctx: RequestContext, req: Inc
   if (recorder) {
     recorder.mode = 'proxy';
     recorder.tapRequest();
-    recorder.tapResponse();
     recorder.awaitOneMore();
   }
   // Headers policies added (CORS, RateLimit-*) also label the gateway's own 502/504 problems.
   if (ctx.responseHeaders) for (const name in ctx.responseHeaders) res.setHeader(name, ctx.responseHeaders[name]!);
-  const needsHeaders = ctx.responseHeaders !== undefined || route.responseChain.length > 0;
-  upstream.forward(req, res, path, {
-    ...(needsHeaders && {
-      onResponseHeaders: (status: number, headers: OutgoingHttpHeaders) => {
-        if (ctx.responseHeaders) mergeHeaders(headers, ctx.responseHeaders);
-        if (route.responseChain.length > 0) runResponsePhase(route.responseChain, { request: ctx.request, route: route.info, consumer: ctx.consumer, status, headers });
-      },
-    }),
-    ...(recorder && {
-      onDone: (outcome: ProxyOutcome) => {
-        if (outcome.upstreamMs !== undefined) recorder.upstreamMs = outcome.upstreamMs;
-        if (outcome.error !== undefined) recorder.error = outcome.error;
-        recorder.done();
-      },
-    }),
-  });
+  const needsHooks = recorder !== undefined || ctx.responseHeaders !== undefined || route.responseChain.length > 0;
+  upstream.forward(req, res, path, needsHooks ? new ProxiedExchange(route, ctx, recorder) : undefined);
+}
+
+/** What the gateway does around one proxied exchange, as one object: no closures per request. */
+class ProxiedExchange implements ProxyHooks {
+  constructor(
+    private readonly route: CompiledRoute,
+    private readonly ctx: RequestContext,
+    private readonly recorder: ExchangeRecorder | undefined,
+  ) {}
+
+  onResponseHeaders(status: number, headers: OutgoingHttpHeaders): void {
+    const { ctx, route } = this;
+    if (ctx.responseHeaders) mergeHeaders(headers, ctx.responseHeaders);
+    if (route.responseChain.length > 0) runResponsePhase(route.responseChain, { request: ctx.request, route: route.info, consumer: ctx.consumer, status, headers });
+  }
+
+  onResponseBody(body: IncomingMessage): void {
+    this.recorder?.tapResponse(body);
+  }
+
+  onDone(outcome: ProxyOutcome): void {
+    const recorder = this.recorder;
+    if (!recorder) return;
+    if (outcome.upstreamMs !== undefined) recorder.upstreamMs = outcome.upstreamMs;
+    if (outcome.error !== undefined) recorder.error = outcome.error;
+    recorder.done();
+  }
 }
 
 /** Sends a policy's reply, with the headers earlier policies added and the response phase applied. */

@@ -6,6 +6,9 @@ export type ExchangeMode = 'mock' | 'proxy' | 'policy' | 'rejected' | 'unroutabl
 /** Header lists as Node gives them (`req.rawHeaders` style): name, value, name, value, ... */
 export type RawHeaders = string[];
 
+/** Headers as `res.getHeaders()` gives them; the writer flattens them to RawHeaders, off the request path. */
+export type HeaderObject = Record<string, string | string[] | number | undefined>;
+
 export interface CapturedBody {
   /** The first bytes, at most the configured cap. */
   bytes: Buffer;
@@ -43,9 +46,22 @@ export interface Exchange {
   /** The policy that answered or rejected the request, and why. */
   policy?: { id: string; name?: string; reason: string };
   requestHeaders: RawHeaders;
-  responseHeaders: RawHeaders;
+  responseHeaders: RawHeaders | HeaderObject;
   requestBody?: CapturedBody;
   responseBody?: CapturedBody;
   /** A transport-level failure (upstream reset, client aborted). */
   error?: string;
+}
+
+/** Header objects (`res.getHeaders()`) as name, value, name, value, ...; header lists unchanged. */
+export function flattenHeaders(headers: RawHeaders | HeaderObject): RawHeaders {
+  if (Array.isArray(headers)) return headers;
+  const out: RawHeaders = [];
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const item of value) out.push(name, item);
+    else out.push(name, String(value));
+  }
+  return out;
 }

@@ -1,4 +1,4 @@
-import type { Exchange, RawHeaders } from './exchange.js';
+import { flattenHeaders, type Exchange, type RawHeaders } from './exchange.js';
 
 /**
  * Secrets are removed from an exchange before anything of it is written. Pure functions:
@@ -53,7 +53,7 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     url,
     exchange(exchange) {
       const requestHeaders = headers(exchange.requestHeaders);
-      const responseHeaders = headers(exchange.responseHeaders);
+      const responseHeaders = headers(flattenHeaders(exchange.responseHeaders));
       const redactedUrl = url(exchange.url);
       const rawUrl = url(exchange.rawUrl);
       if (

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Statement } from 'better-sqlite3';
 import { openTrafficDb, type Db } from './db.js';
 import { createHash } from 'node:crypto';
-import type { CapturedBody, Exchange } from './exchange.js';
+import { flattenHeaders, type CapturedBody, type Exchange } from './exchange.js';
 import { createRedactor, type RedactOptions, type Redactor } from './redact.js';
 
 /**
@@ -170,7 +170,7 @@ function row(e: Exchange, redactor: Redactor): unknown[] {
     e.policy?.name ?? null,
     e.policy?.reason ?? null,
     JSON.stringify(redactor.headers(e.requestHeaders)),
-    JSON.stringify(redactor.headers(e.responseHeaders)),
+    JSON.stringify(redactor.headers(flattenHeaders(e.responseHeaders))),
     bytesOf(e.requestBody),
     e.requestBody?.size ?? null,
     hashOf(e.requestBody),
