@@ -126,6 +126,41 @@ test('serve mocks, logs to SQLite, and on SIGTERM flushes every exchange before 
   }
 });
 
+test('traffic --tail prints exchanges as they are logged, until Ctrl+C', async () => {
+  const ws = tempWorkspace({ 'api.yaml': petstore });
+  try {
+    const { child, url } = await startServe(['api.yaml', '--port', '0', '--mock'], ws.dir);
+    await (await fetch(`${url}/items/1`)).text();
+    await new Promise((r) => setTimeout(r, 100));
+    const tail = spawn(process.execPath, [bin, 'traffic', '--tail'], { cwd: ws.dir });
+    let printed = '';
+    tail.stdout.on('data', (c) => (printed += c));
+    const seen = (text: string) => new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`never printed ${text}:\n${printed}`)), 5_000);
+      const check = () => {
+        if (!printed.includes(text)) return;
+        clearTimeout(timer);
+        tail.stdout.off('data', check);
+        resolve();
+      };
+      tail.stdout.on('data', check);
+      check();
+    });
+    await seen('/items/1');
+    await (await fetch(`${url}/items/2`)).text();
+    await seen('/items/2');
+    const tailDone = exited(tail as ChildProcessWithoutNullStreams);
+    tail.kill('SIGINT');
+    assert.equal(await tailDone, 0);
+    assert.match(printed, /GET +200 .* mock +getItem +\/items\/2/);
+    const done = exited(child);
+    child.kill('SIGTERM');
+    await done;
+  } finally {
+    ws.cleanup();
+  }
+});
+
 test('kill -9 under load leaves an intact database that holds every exchange answered more than 50 ms before the kill', async () => {
   const upstream = await startUpstream((_req, res) => res.end('{}'));
   const ws = tempWorkspace({ 'api.yaml': petstore });
