@@ -20,7 +20,7 @@ export default tseslint.config(
         {
           zones: [
             zone('./gateway/contract', './gateway', 'gateway/contract is a leaf: it imports only zod.'),
-            zone('./renderer', './gateway', 'The renderer reaches the engine only through gateway/contract.'),
+            { ...zone('./renderer', './gateway', 'The renderer reaches the engine only through gateway/contract.'), except: ['./contract'] },
             zone('./renderer', './electron', 'The renderer never imports the desktop shell.'),
             zone('./electron', './gateway/!(contract)/**', 'The shell reaches the engine through the process boundary; only gateway/contract is shared.'),
             zone('./gateway/policies', './gateway/!(pipeline|contract|policies)/**', 'Policies see requests through PolicyContext: no server, proxy or SQLite.'),

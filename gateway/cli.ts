@@ -10,6 +10,7 @@ const commands: Record<string, { help: () => Promise<string>; run: (args: string
   consumers: { help: async () => (await import('./cli/consumers.js')).consumersHelp, run: async (a) => (await import('./cli/consumers.js')).consumers(a) },
   traffic: { help: async () => (await import('./cli/traffic.js')).trafficHelp, run: async (a) => (await import('./cli/traffic.js')).traffic(a) },
   policies: { help: async () => (await import('./cli/policies.js')).policiesHelp, run: async (a) => (await import('./cli/policies.js')).listPolicies(a) },
+  ui: { help: async () => (await import('./cli/ui.js')).uiHelp, run: async (a) => (await import('./cli/ui.js')).ui(a) },
 };
 
 const usage = `Portico: design, mock, gateway and inspect HTTP APIs from their OpenAPI description.
@@ -22,6 +23,7 @@ Commands:
   consumers <action>  add, list, remove or rotate the consumers allowed by API keys
   traffic             print the latest exchanges from the traffic log
   policies            list the policy catalog
+  ui [folder]         open a workspace in the browser: editor, docs and its gateway
 
 Options:
   -h, --help          help for portico or a command (portico serve --help)

@@ -1,11 +1,7 @@
 import { parseCommandArgs } from './args.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from './errors.js';
-import { DesignError, type DesignProblem } from '../openapi/design.js';
 import { lintDesign } from '../openapi/lint.js';
-import { loadDesign } from '../openapi/load.js';
-import { compile } from '../pipeline/compile.js';
-import { MemoryCounters } from '../pipeline/counters.js';
-import { policiesById } from '../policies/index.js';
+import { gatewayProblems } from '../services/design.js';
 
 export const lintHelp = `portico lint <spec> [--json] [--allow-remote-refs]
 
@@ -18,7 +14,7 @@ export async function lint(args: string[]): Promise<number> {
   if (!spec) throw new UsageError('lint needs an OpenAPI document: portico lint <spec>');
   const allowRemoteRefs = values['allow-remote-refs'] ?? false;
 
-  const results = await lintDesign(spec, { allowRemoteRefs, extra: await gatewayProblems(spec, allowRemoteRefs) });
+  const results = await lintDesign(spec, { allowRemoteRefs, extra: await gatewayProblems(spec, { allowRemoteRefs }) });
   const errors = results.filter((r) => r.severity === 'error').length;
   if (values.json) {
     process.stdout.write(JSON.stringify(results, null, 2) + '\n');
@@ -28,21 +24,4 @@ export async function lint(args: string[]): Promise<number> {
     process.stdout.write(`${results.length === 0 ? 'No problems' : `${results.length} problem${results.length === 1 ? '' : 's'}`} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'})\n`);
   }
   return errors > 0 ? EXIT_FAILURE : EXIT_OK;
-}
-
-/** What the gateway would refuse: x-portico shape, policy configs, upstreams. Loader problems are lint's own. */
-async function gatewayProblems(spec: string, allowRemoteRefs: boolean): Promise<DesignProblem[]> {
-  let design;
-  try {
-    design = await loadDesign(spec, { allowRemoteRefs });
-  } catch {
-    return [];
-  }
-  try {
-    compile(design, { policies: policiesById, services: { counters: new MemoryCounters(), consumers: { findByKey: () => undefined }, now: Date.now }, env: process.env });
-    return [];
-  } catch (error) {
-    if (error instanceof DesignError) return error.problems;
-    throw error;
-  }
 }

@@ -81,6 +81,10 @@ export type Methods = typeof methods;
 export type MethodName = keyof Methods;
 export type Params<M extends MethodName> = z.input<Methods[M]['params']>;
 export type Result<M extends MethodName> = z.output<Methods[M]['result']>;
+/** What a handler receives: the params after validation (defaults applied). */
+export type HandlerParams<M extends MethodName> = z.output<Methods[M]['params']>;
+/** The engine's side of the contract: one handler for every method; a missing one is a type error. */
+export type Handlers = { [M in MethodName]: (params: HandlerParams<M>) => Promise<Result<M>> };
 
 export const events = {
   'gateway.changed': gatewayStatus,
@@ -122,3 +126,50 @@ export interface Api {
 
 export const isMethodName = (name: string): name is MethodName => Object.prototype.hasOwnProperty.call(methods, name);
 
+
+/**
+ * What the Electron preload exposes to the page as `window.portico` (and nothing else of the engine):
+ * named calls only, no raw IPC. The renderer's IPC transport uses it; `electron/preload.ts` implements it
+ * by relaying `call` over `api:call` and events over `api:event`.
+ */
+export interface PorticoBridge {
+  call(method: MethodName, params: unknown): Promise<CallResult>;
+  /** Every event of the engine; returns the function that stops listening. */
+  subscribe(listener: (message: EventMessage) => void): () => void;
+}
+
+/** An event as it crosses a transport: name and payload (SSE carries the same as `event:` and `data:`). */
+export interface EventMessage<E extends EventName = EventName> {
+  event: E;
+  payload: EventPayload<E>;
+}
+
+/**
+ * The MessagePort protocol between the Electron main process and the engine's process (`gateway/host/port.ts`):
+ * one request, exactly one reply with the same `id`; events flow engine → main at any time.
+ */
+export interface PortRequest {
+  id: number | string;
+  method: string;
+  params?: unknown;
+}
+export type PortReply = { id: number | string; result: unknown } | { id: number | string; error: RpcErrorData };
+export type PortMessage = PortReply | EventMessage;
+
+/** Parent → engine process, after the first message: stop serving, flush the traffic log, exit. */
+export type HostControlMessage = { type: 'stop' };
+
+/**
+ * Start-up data for the engine's process (`gateway/host/main.ts`), sent by the parent with the port in the first
+ * message (Electron: `child.postMessage(init, [port])`); `folder` may also come as the first argument.
+ */
+export interface HostInit {
+  /** The workspace folder; none: the bundled example. */
+  folder?: string;
+  /** The gateway's port (0: any free one; default 4010). */
+  gatewayPort?: number;
+  /** Where the traffic log and consumers live; default `.portico/` in the workspace. */
+  dataDir?: string;
+  /** Start the gateway with the workspace (default true). */
+  startGateway?: boolean;
+}

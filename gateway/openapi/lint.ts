@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { displayPath, refOf, type Design, type DesignProblem } from './design.js';
+import { displayPath, refOf, type DesignProblem } from './design.js';
 import { escapeToken } from './json-pointer.js';
 import { inspectDesign, type LoadOptions } from './load.js';
 
@@ -57,9 +57,10 @@ export async function lintDesign(path: string, options: LintOptions = {}): Promi
   results.push(...loaded.problems.map(fromProblem));
   if (loaded.problems.some((p) => p.code === 'unreadable' && p.line === 1 && p.file === shown(absolute))) return sortResults(results);
 
+  const readText = (file: string): Promise<string> => (options.read ? options.read(pathToFileURL(file).href) : readFile(file, 'utf8'));
   let text: string;
   try {
-    text = await readFile(absolute, 'utf8');
+    text = await readText(absolute);
   } catch {
     return sortResults(results);
   }
@@ -92,7 +93,7 @@ export async function lintDesign(path: string, options: LintOptions = {}): Promi
   };
   const resolver = new Resolver({
     resolvers: {
-      file: { resolve: (ref: { href(): string }) => readFile(ref.href(), 'utf8') },
+      file: { resolve: (ref: { href(): string }) => readText(ref.href()) },
       http: remote,
       https: remote,
     },
@@ -108,7 +109,7 @@ export async function lintDesign(path: string, options: LintOptions = {}): Promi
     const diagnostics = await spectral.run(document, { ignoreUnknownFormat: false });
     for (const d of diagnostics) {
       if (LOADER_CODES.has(String(d.code))) continue;
-      if (isPathItemRefFalsePositive(d, loaded.design)) continue;
+      if (isPathItemRefFalsePositive(d, loaded.design?.root.value ?? (document as { data?: unknown }).data)) continue;
       results.push({
         file: shown(d.source ?? absolute),
         line: d.range.start.line + 1,
@@ -129,10 +130,13 @@ export async function lintDesign(path: string, options: LintOptions = {}): Promi
  * Spectral's OAS 3.1 schema rejects a path item that is only an external `$ref` ("must not have unevaluated
  * properties": stoplightio/spectral#2655, fix pending in #2844). Our loader has already checked that ref.
  */
-function isPathItemRefFalsePositive(d: { code?: unknown; path: readonly (string | number)[] }, design: Design | undefined): boolean {
-  if (d.code !== 'oas3-schema' || !design || design.version !== '3.1') return false;
+function isPathItemRefFalsePositive(d: { code?: unknown; path: readonly (string | number)[] }, root: unknown): boolean {
+  // The root as loaded or, when another file has errors (no design), as Spectral parsed it.
+  if (d.code !== 'oas3-schema' || root === null || typeof root !== 'object') return false;
+  const doc = root as { openapi?: unknown; paths?: Record<string, unknown> };
+  if (!String(doc.openapi).startsWith('3.1')) return false;
   if (d.path.length !== 2 || d.path[0] !== 'paths') return false;
-  const item = (design.root.value.paths as Record<string, unknown> | undefined)?.[String(d.path[1])];
+  const item = doc.paths?.[String(d.path[1])];
   return refOf(item) !== undefined;
 }
 

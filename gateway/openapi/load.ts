@@ -15,6 +15,11 @@ export interface LoadOptions {
   allowRemoteRefs?: boolean;
   /** Used for remote files when they are allowed; defaults to the global fetch. */
   fetch?: (url: string) => Promise<{ ok: boolean; status: number; text(): Promise<string> }>;
+  /**
+   * Reads a local file (`file:` URL) instead of the disk: an editor's unsaved text (overlays) is seen this way
+   * without temporary files. Errors carry Node's `code` (`ENOENT`, ...) as `readFile`'s do.
+   */
+  read?: (url: string) => Promise<string>;
 }
 
 /** A `$ref` as written: where it stands and where it points. */
@@ -116,7 +121,7 @@ function isRemote(url: string): boolean {
 
 async function readSource(url: string, options: LoadOptions): Promise<{ ok: true; text: string } | { ok: false; reason: string }> {
   try {
-    if (url.startsWith('file:')) return { ok: true, text: await readFile(fileURLToPath(url), 'utf8') };
+    if (url.startsWith('file:')) return { ok: true, text: await (options.read ? options.read(url) : readFile(fileURLToPath(url), 'utf8')) };
     if (!isRemote(url)) return { ok: false, reason: `unsupported URL scheme in ${url}` };
     if (!options.allowRemoteRefs) return { ok: false, reason: `remote file ${url} refused: remote references are not allowed` };
     const response = await (options.fetch ?? globalThis.fetch)(url);

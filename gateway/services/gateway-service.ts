@@ -1,10 +1,12 @@
 import { dirname, join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { loadDesign } from '../openapi/load.js';
+import type { Design } from '../openapi/design.js';
+import { loadDesign, type LoadOptions } from '../openapi/load.js';
 import { compile, type RouteTable } from '../pipeline/compile.js';
 import { MemoryCounters } from '../pipeline/counters.js';
 import type { PolicyServices } from '../pipeline/policy.js';
 import { policiesById } from '../policies/index.js';
+import type { ExchangeSink } from '../server/exchange-recorder.js';
 import { createGatewayServer, type GatewayServer } from '../server/gateway-server.js';
 import { openThreadedTrafficLog, type ThreadedTrafficLog } from '../traffic/threaded-log.js';
 import { openConsumerStore } from '../consumers/store.js';
@@ -25,16 +27,25 @@ export interface GatewayServiceOptions {
   log?: boolean;
   allowRemoteRefs?: boolean;
   env?: Readonly<Record<string, string | undefined>>;
+  /** Reads design files (file: URLs) instead of the disk; see `LoadOptions.read`. */
+  read?: LoadOptions['read'];
 }
 
 export interface RunningGateway {
   address: AddressInfo;
   url: string;
-  mode: string;
+  readonly mode: string;
   dbFile: string | undefined;
   dataDir: string;
-  table: RouteTable;
-  notices: readonly string[];
+  /** The design and route table being served (they change with `reload`). */
+  readonly table: RouteTable;
+  readonly design: Design;
+  readonly notices: readonly string[];
+  /**
+   * Loads and compiles the spec again and swaps it in; requests in flight finish on the old routes.
+   * Throws `DesignError` when the new design cannot be served: the old routes keep serving. Reloads run one at a time.
+   */
+  reload(): Promise<{ design: Design; table: RouteTable }>;
   /** Stops accepting, lets requests in flight finish (up to `graceMs`), flushes the log. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -43,12 +54,9 @@ export function dataDirFor(spec: string, dataDir?: string): string {
   return resolve(dataDir ?? join(dirname(resolve(spec)), '.portico'));
 }
 
-export async function startGateway(options: GatewayServiceOptions): Promise<RunningGateway> {
-  const design = await loadDesign(options.spec, { allowRemoteRefs: options.allowRemoteRefs ?? false });
-  const dataDir = dataDirFor(options.spec, options.dataDir);
-  const consumers = openConsumerStore(dataDir);
-  const keys = loadKeyIndex(consumers);
-  const services: PolicyServices = { counters: new MemoryCounters(), consumers: keys, now: Date.now };
+/** Loads and compiles a design; throws `DesignError` with every problem (file:line:column) when it cannot be served. */
+export async function buildRoutes(options: GatewayServiceOptions, services: PolicyServices): Promise<{ design: Design; table: RouteTable }> {
+  const design = await loadDesign(options.spec, { allowRemoteRefs: options.allowRemoteRefs ?? false, ...(options.read && { read: options.read }) });
   const table = compile(design, {
     policies: policiesById,
     services,
@@ -56,28 +64,64 @@ export async function startGateway(options: GatewayServiceOptions): Promise<Runn
     ...(options.upstreamUrl !== undefined && { upstreamUrl: options.upstreamUrl }),
     ...(options.env && { env: options.env }),
   });
+  return { design, table };
+}
 
+export async function startGateway(options: GatewayServiceOptions): Promise<RunningGateway> {
+  const dataDir = dataDirFor(options.spec, options.dataDir);
+  const consumers = openConsumerStore(dataDir);
+  const keys = loadKeyIndex(consumers);
+  const services: PolicyServices = { counters: new MemoryCounters(), consumers: keys, now: Date.now };
   const logging = options.log ?? true;
   const dbFile = logging ? resolve(options.dbFile ?? join(dataDir, 'traffic.db')) : undefined;
   let log: ThreadedTrafficLog | undefined;
   try {
-    if (dbFile) log = await openThreadedTrafficLog(dbFile, { redact: { headers: table.secretNames.headers, query: table.secretNames.query } });
-    const gateway: GatewayServer = createGatewayServer({ design, table, ...(log && { log }) });
+    let { design, table } = await buildRoutes(options, services);
+    if (dbFile) log = await openLog(dbFile, table);
+    // The server writes to whichever log is current: a reload that changes the design's secret names reopens it.
+    const sink: ExchangeSink = { append: (exchange) => log?.append(exchange) };
+    const gateway: GatewayServer = createGatewayServer({ design, table, ...(dbFile && { log: sink }) });
     const address = await gateway.listen(options.port ?? 4010, options.host ?? '127.0.0.1');
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    let reloading: Promise<unknown> = Promise.resolve();
     return {
       address,
       url: `http://${host}:${address.port}`,
-      mode: describeMode(table, options),
+      get mode() {
+        return describeMode(table, options);
+      },
       dbFile,
       dataDir,
-      table,
-      notices: design.notices,
+      get table() {
+        return table;
+      },
+      get design() {
+        return design;
+      },
+      get notices() {
+        return design.notices;
+      },
+      reload() {
+        const next = reloading.then(async () => {
+          const built = await buildRoutes(options, services);
+          if (dbFile && log && !sameSecrets(table, built.table)) {
+            const previous = log;
+            log = await openLog(dbFile, built.table);
+            await previous.close();
+          }
+          gateway.reload(built.design, built.table);
+          ({ design, table } = built);
+          return built;
+        });
+        reloading = next.catch(() => undefined);
+        return next;
+      },
       async stop(graceMs = 5_000) {
         const closing = gateway.close();
         const timer = new Promise<void>((done) => setTimeout(done, graceMs).unref());
         await Promise.race([closing, timer]);
         gateway.server.closeAllConnections();
+        await reloading;
         await log?.close();
         consumers.close();
       },
@@ -87,6 +131,15 @@ export async function startGateway(options: GatewayServiceOptions): Promise<Runn
     consumers.close();
     throw error;
   }
+}
+
+function openLog(dbFile: string, table: RouteTable): Promise<ThreadedTrafficLog> {
+  return openThreadedTrafficLog(dbFile, { redact: { headers: table.secretNames.headers, query: table.secretNames.query } });
+}
+
+function sameSecrets(a: RouteTable, b: RouteTable): boolean {
+  const key = (t: RouteTable) => JSON.stringify([[...t.secretNames.headers].sort(), [...t.secretNames.query].sort()]);
+  return key(a) === key(b);
 }
 
 function describeMode(table: RouteTable, options: GatewayServiceOptions): string {

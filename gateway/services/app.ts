@@ -1,0 +1,98 @@
+import { resolve } from 'node:path';
+import type { EventName, EventPayload, Handlers } from '../contract/index.js';
+import { bundleWorkspace, lintWorkspace } from './design.js';
+import { createGatewayControl, type GatewayControl } from './gateway-control.js';
+import { openWorkspace, type Workspace } from './workspace.js';
+
+/**
+ * The engine behind the UI: one workspace, its gateway, and a handler for every method of the contract.
+ * The transports (host/) take `handlers`; the services emit events through `emit`.
+ */
+
+export type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+export interface AppOptions {
+  folder: string;
+  spec?: string;
+  /** The gateway's port; default 4010, 0 = any free port. */
+  gatewayPort?: number;
+  /** Data folder of the first workspace (default `.portico/` in it); a workspace opened later uses its own. */
+  dataDir?: string;
+  /** Start the gateway with the workspace; default true. */
+  startGateway?: boolean;
+  log?: boolean;
+  emit: Emit;
+  /** Workspace watcher debounce, ms (default 100). */
+  debounceMs?: number;
+}
+
+export interface App {
+  readonly handlers: Handlers;
+  readonly workspace: Workspace;
+  readonly gateway: GatewayControl;
+  close(): Promise<void>;
+}
+
+export async function openApp(options: AppOptions): Promise<App> {
+  let workspace!: Workspace;
+  let gateway!: GatewayControl;
+
+  const open = async (folder: string, spec: string | undefined, dataDir: string | undefined, startGateway: boolean) => {
+    const opened = await openWorkspace(folder, {
+      ...(spec !== undefined && { spec }),
+      ...(options.debounceMs !== undefined && { debounceMs: options.debounceMs }),
+      onChange: (paths) => {
+        options.emit('files.changed', { paths });
+        // Debounced on a timer: `control` exists by then.
+        void control.filesChanged(paths);
+      },
+    });
+    const control = createGatewayControl({
+      workspace: opened,
+      port: options.gatewayPort ?? 4010,
+      ...(dataDir !== undefined && { dataDir }),
+      ...(options.log !== undefined && { log: options.log }),
+      onChange: (status) => options.emit('gateway.changed', status),
+    });
+    workspace = opened;
+    gateway = control;
+    if (startGateway) await control.start();
+  };
+  await open(options.folder, options.spec, options.dataDir, options.startGateway ?? true);
+
+  const handlers: Handlers = {
+    'workspace.get': () => workspace.info(),
+    'workspace.open': async ({ folder, spec }) => {
+      const target = folder === undefined ? workspace.root : resolve(folder);
+      const wasRunning = gateway.status().state !== 'stopped';
+      const previous = { workspace, gateway };
+      // Open first: a folder that cannot be opened leaves the current workspace as it was.
+      await openWorkspace(target, { ...(spec !== undefined && { spec }), watch: false });
+      previous.workspace.close();
+      await previous.gateway.stop();
+      await open(target, spec, undefined, wasRunning);
+      return workspace.info();
+    },
+    'files.read': ({ path }) => workspace.read(path),
+    'files.write': ({ path, text, expectedVersion }) => workspace.write(path, text, expectedVersion),
+    'design.lint': ({ overlays }) => lintWorkspace(workspace, overlays),
+    'design.bundle': ({ overlays }) => bundleWorkspace(workspace, overlays),
+    'gateway.status': async () => gateway.status(),
+    'gateway.start': () => gateway.start(),
+    'gateway.stop': () => gateway.stop(),
+  };
+
+  return {
+    handlers,
+    get workspace() {
+      return workspace;
+    },
+    get gateway() {
+      return gateway;
+    },
+    async close() {
+      workspace.close();
+      await gateway.stop();
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Problem } from '../contract/index.js';
+import { DesignError, refOf, type Design, type DesignProblem } from '../openapi/design.js';
+import { appendPointer } from '../openapi/json-pointer.js';
+import { lintDesign } from '../openapi/lint.js';
+import { inspectDesign, loadDesign, type LoadOptions } from '../openapi/load.js';
+import { compile } from '../pipeline/compile.js';
+import { MemoryCounters } from '../pipeline/counters.js';
+import { policiesById } from '../policies/index.js';
+import type { Workspace } from './workspace.js';
+
+/**
+ * `design.lint` and `design.bundle`: the workspace's design as the editor sees it, unsaved text (overlays, by
+ * workspace-relative path) in place of the files on disk. Nothing is written.
+ */
+
+export type Overlays = Readonly<Record<string, string>>;
+
+/** A `read` for the loader: an overlay when there is one for that file, else the disk. */
+export function overlayReader(workspace: Workspace, overlays: Overlays): (url: string) => Promise<string> {
+  const byPath = new Map<string, string>();
+  for (const [path, text] of Object.entries(overlays)) {
+    try {
+      byPath.set(workspace.resolve(path), text);
+    } catch {
+      // a path outside the workspace overlays nothing
+    }
+  }
+  return async (url) => {
+    const path = fileURLToPath(url);
+    return byPath.get(path) ?? readFile(path, 'utf8');
+  };
+}
+
+/** Problem positions with the file relative to the workspace (absolute when outside it). */
+export function toWorkspaceProblem(workspace: Workspace, problem: DesignProblem | (Omit<Problem, 'severity'> & { severity: Problem['severity'] })): Problem {
+  const absolute = isAbsolute(problem.file) ? problem.file : resolve(problem.file);
+  return {
+    file: workspace.relativize(absolute) ?? absolute,
+    line: problem.line,
+    column: problem.column,
+    severity: problem.severity,
+    message: problem.message,
+    ...(problem.code !== undefined && { code: problem.code }),
+    ...(problem.pointer !== undefined && problem.pointer !== '' && { pointer: problem.pointer }),
+  };
+}
+
+function noSpec(workspace: Workspace): Problem[] {
+  return [{ file: '', line: 1, column: 1, severity: 'error', code: 'no-design', message: `no OpenAPI document in ${workspace.root} (openapi.yaml, or a file that starts with openapi:)` }];
+}
+
+export async function lintWorkspace(workspace: Workspace, overlays: Overlays): Promise<{ problems: Problem[]; durationMs: number }> {
+  const started = performance.now();
+  if (workspace.spec === '') return { problems: noSpec(workspace), durationMs: 0 };
+  const read = overlayReader(workspace, overlays);
+  const extra = await gatewayProblems(workspace.specPath, { read });
+  const results = await lintDesign(workspace.specPath, { read, extra });
+  return { problems: results.map((r) => toWorkspaceProblem(workspace, r)), durationMs: Math.round((performance.now() - started) * 10) / 10 };
+}
+
+/** What the gateway would refuse (x-portico shape, policy configs, upstreams); loader problems are lint's own. */
+export async function gatewayProblems(spec: string, options: LoadOptions = {}): Promise<DesignProblem[]> {
+  let design;
+  try {
+    design = await loadDesign(spec, options);
+  } catch {
+    return [];
+  }
+  try {
+    compile(design, { policies: policiesById, services: { counters: new MemoryCounters(), consumers: { findByKey: () => undefined }, now: Date.now }, env: process.env });
+    return [];
+  } catch (error) {
+    if (error instanceof DesignError) return error.problems;
+    throw error;
+  }
+}
+
+export async function bundleWorkspace(workspace: Workspace, overlays: Overlays): Promise<{ document: unknown; problems: Problem[] }> {
+  if (workspace.spec === '') return { document: null, problems: noSpec(workspace) };
+  const { design, problems } = await inspectDesign(workspace.specPath, { read: overlayReader(workspace, overlays) });
+  return { document: design ? bundle(design) : null, problems: problems.map((p) => toWorkspaceProblem(workspace, p)) };
+}
+
+/**
+ * The design as one document: refs into other files are inlined where first met (later refs to the same node point
+ * at that place), refs inside the root document are kept. Circular refs become internal refs, so the result is finite.
+ */
+export function bundle(design: Design): unknown {
+  const placed = new Map<string, string>();
+  const rootFile = design.rootUrl;
+
+  const copy = (value: unknown, file: string, at: string): unknown => {
+    if (value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) return value.map((item, i) => copy(item, file, appendPointer(at, i)));
+    const ref = refOf(value);
+    if (ref !== undefined) {
+      const target = design.resolveRef(file, ref);
+      if (!target) return { ...(value as Record<string, unknown>) };
+      const key = `${target.file}#${target.pointer}`;
+      if (target.file === rootFile) return withSiblings({ $ref: '#' + encodePointer(target.pointer) }, value, file, at);
+      const already = placed.get(key);
+      if (already !== undefined) return withSiblings({ $ref: '#' + encodePointer(already) }, value, file, at);
+      placed.set(key, at);
+      const inlined = copy(target.value, target.file, at);
+      return withSiblings(inlined, value, file, at);
+    }
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value)) out[key] = copy(child, file, appendPointer(at, key));
+    return out;
+  };
+  /** OpenAPI 3.1 lets `summary`/`description` stand beside `$ref`: they win over the target's. */
+  const withSiblings = (result: unknown, refObject: object, file: string, at: string): unknown => {
+    const siblings = Object.entries(refObject).filter(([key]) => key !== '$ref');
+    if (siblings.length === 0 || result === null || typeof result !== 'object' || Array.isArray(result)) return result;
+    const out: Record<string, unknown> = { ...(result as Record<string, unknown>) };
+    for (const [key, child] of siblings) out[key] = copy(child, file, appendPointer(at, key));
+    return out;
+  };
+
+  return copy(design.root.value, rootFile, '');
+}
+
+function encodePointer(pointer: string): string {
+  return pointer
+    .split('/')
+    .map((token) => encodeURIComponent(token).replace(/%7E/gi, '~'))
+    .join('/');
+}

@@ -1,0 +1,17 @@
+import type { Api } from '../../gateway/contract/index.js';
+import { createApi } from './client.js';
+import { httpTransport } from './http-transport.js';
+import { findBridge, ipcTransport } from './ipc-transport.js';
+
+/**
+ * The transport is chosen once, at start: inside the desktop app the preload's bridge (IPC), else HTTP to the
+ * engine that served this page. Feature code never branches on where it runs.
+ */
+export function createDefaultApi(): Api {
+  const bridge = findBridge();
+  return createApi(bridge ? ipcTransport(bridge) : httpTransport());
+}
+
+export { createApi, type Transport } from './client.js';
+export { httpTransport, type HttpTransportOptions, type EventSourceConstructor } from './http-transport.js';
+export { ipcTransport, findBridge } from './ipc-transport.js';
