@@ -1,0 +1,40 @@
+// Fixtures: a running `portico ui` per test file, and a page whose every request is recorded and checked to stay on
+// 127.0.0.1 (the test fails on any request that leaves it, whatever it was for).
+import { test as base, expect, type Page } from '@playwright/test';
+import { startPorticoUi, type PorticoUi } from './portico-ui.ts';
+
+const LOCAL = new Set(['127.0.0.1']);
+const isLocal = (url: string) => {
+  if (/^(data|blob|about|chrome-error):/.test(url)) return true;
+  try {
+    return LOCAL.has(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+};
+
+export const test = base.extend<{ app: Page; requests: string[] }, { portico: PorticoUi }>({
+  portico: [
+    async ({}, use) => {
+      const portico = await startPorticoUi();
+      await use(portico);
+      await portico.stop();
+    },
+    { scope: 'worker' },
+  ],
+  requests: async ({}, use) => {
+    await use([]);
+  },
+  app: async ({ page, portico, requests }, use, testInfo) => {
+    page.on('request', (request) => void requests.push(request.url()));
+    // Workers and frames are covered by the context-level hook too.
+    page.context().on('request', (request) => void requests.push(request.url()));
+    await page.goto(portico.url);
+    await use(page);
+    const leaked = [...new Set(requests.filter((url) => !isLocal(url)))];
+    await testInfo.attach('requests.txt', { body: [...new Set(requests)].join('\n'), contentType: 'text/plain' });
+    expect(leaked, 'requests that left 127.0.0.1').toEqual([]);
+  },
+});
+
+export { expect };

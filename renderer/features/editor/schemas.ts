@@ -1,0 +1,48 @@
+// Validation and completion for the design: the OpenAPI 3.0/3.1 JSON Schemas plus the x-portico extension.
+import { configureMonacoYaml, type MonacoYaml, type SchemasSettings } from 'monaco-yaml';
+import oas30 from '../../../resources/schemas/openapi-3.0.schema.json';
+import oas31 from '../../../resources/schemas/openapi-3.1.schema.json';
+import xPortico from '../../../resources/schemas/x-portico.schema.json';
+import { m, uriFor } from './monaco';
+
+type Schema = SchemasSettings['schema'];
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * The root document's schema: OpenAPI's own, with the x-portico definitions merged into its definitions (refs
+ * rewritten to point there), checked at the top level and on every operation.
+ */
+function designSchema(version: '3.0' | '3.1'): Schema {
+  const base: Json = structuredClone(version === '3.0' ? oas30 : oas31);
+  const defsKey = version === '3.0' ? 'definitions' : '$defs';
+  const name = (def: string) => `x-portico-${def}`;
+  const extension = JSON.parse(JSON.stringify((xPortico as Json).$defs).replace(/"#\/\$defs\/([^"]+)"/g, (_, def: string) => `"#/${defsKey}/${name(def)}"`)) as Json;
+  for (const [def, schema] of Object.entries(extension)) base[defsKey][name(def)] = schema;
+  const ref = (def: string) => ({ $ref: `#/${defsKey}/${name(def)}` });
+  base.properties = { ...base.properties, 'x-portico': ref('document') };
+  const operation: Json = base[defsKey][version === '3.0' ? 'Operation' : 'operation'];
+  operation.properties = { ...operation.properties, 'x-portico': ref('operation') };
+  // yaml-language-server reads `unevaluatedProperties: false` like `additionalProperties: false`, ignoring what
+  // `$ref`ed subschemas allow (every path item `$ref` would be flagged): drop it; Spectral checks the rest.
+  if (version === '3.1') dropUnevaluated(base);
+  return base as Schema;
+}
+
+function dropUnevaluated(node: unknown) {
+  if (!node || typeof node !== 'object') return;
+  if (!Array.isArray(node)) delete (node as Json).unevaluatedProperties;
+  for (const child of Object.values(node)) dropUnevaluated(child);
+}
+
+let yaml: MonacoYaml | null = null;
+
+/** Points the schemas at the workspace's root document; other files are fragments and get no document schema. */
+export function configureSchemas(specPath: string, specText: string) {
+  const version = /^\s*["']?openapi["']?\s*:\s*["']?3\.0/m.test(specText) ? '3.0' : '3.1';
+  const fileMatch = [uriFor(specPath).toString()];
+  const schemas: SchemasSettings[] = [{ uri: `portico://schemas/openapi-${version}.json`, fileMatch, schema: designSchema(version) }];
+  const options = { enableSchemaRequest: false, validate: true, completion: true, hover: true, schemas };
+  if (yaml) void yaml.update(options);
+  else yaml = configureMonacoYaml(m as never, options);
+  m.languages.json.jsonDefaults.setDiagnosticsOptions({ validate: true, enableSchemaRequest: false, allowComments: false, schemas });
+}

@@ -1,0 +1,54 @@
+// The docs preview frame: @stoplight/elements, fed the bundled design by the workspace window via postMessage.
+import './process-shim';
+import { createRoot } from 'react-dom/client';
+import { useEffect, useState } from 'react';
+import { API } from '@stoplight/elements';
+import '@stoplight/elements/styles.min.css';
+import './preview.css';
+import { showDesign, withGateway, type FrameEvent, type ShowDesign } from './messages';
+
+const tell = (event: FrameEvent) => window.parent.postMessage(event, window.location.origin);
+
+function Preview() {
+  const [design, setDesign] = useState<ShowDesign | null>(null);
+  useEffect(() => {
+    const onMessage = (e: MessageEvent) => {
+      if (e.source !== window.parent || e.origin !== window.location.origin) return;
+      const parsed = showDesign.safeParse(e.data);
+      if (parsed.success) setDesign(parsed.data);
+    };
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
+        e.preventDefault();
+        tell({ type: 'portico:save' });
+      }
+    };
+    window.addEventListener('message', onMessage);
+    window.addEventListener('keydown', onKey);
+    tell({ type: 'portico:ready' });
+    return () => {
+      window.removeEventListener('message', onMessage);
+      window.removeEventListener('keydown', onKey);
+    };
+  }, []);
+
+  useEffect(() => {
+    if (!design) return;
+    const started = performance.now();
+    requestAnimationFrame(() => tell({ type: 'portico:rendered', revision: design.revision, ms: performance.now() - started }));
+  }, [design]);
+
+  if (!design) return <div className="preview-empty">Waiting for the design…</div>;
+  return (
+    <API
+      key="api"
+      apiDescriptionDocument={withGateway(design.document, design.gatewayUrl) as never}
+      router="memory"
+      layout="stacked"
+      hideExport
+      tryItCredentialsPolicy="same-origin"
+    />
+  );
+}
+
+createRoot(document.getElementById('preview')!).render(<Preview />);

@@ -1,0 +1,270 @@
+// The open workspace: files, tabs, unsaved edits (Monaco models), disk versions and conflicts.
+import type { Api, GatewayStatus, Problem, WorkspaceInfo } from '../../../gateway/contract';
+import { RpcError } from '../../../gateway/contract';
+import { languageFor, m, pathFor, uriFor } from '../editor/monaco';
+import type { editor } from 'monaco-editor';
+import { Store } from './store';
+import { relativeTo } from './paths';
+
+export interface Reveal {
+  path: string;
+  line: number;
+  column: number;
+  nonce: number;
+}
+
+export interface WorkspaceState {
+  info: WorkspaceInfo | null;
+  error: string | null;
+  tabs: string[];
+  active: string | null;
+  dirty: Record<string, boolean>;
+  /** Files changed on disk while they had unsaved edits here. */
+  conflicts: Record<string, boolean>;
+  /** Bumped on every edit of any open document (drives lint, outline and preview). */
+  edits: number;
+  reveal: Reveal | null;
+  lint: { problems: Problem[]; running: boolean; durationMs: number | null; failed: string | null };
+  /** Diagnostics of the editor itself (YAML syntax, schema), for the open files. */
+  editorProblems: Problem[];
+  gateway: GatewayStatus | null;
+  gatewayBusy: boolean;
+  cursor: { line: number; column: number } | null;
+  notice: { text: string; kind: 'info' | 'error' } | null;
+}
+
+interface Doc {
+  model: editor.ITextModel;
+  version: string;
+  savedAlt: number;
+  disk: { text: string; version: string } | null;
+}
+
+const initial: WorkspaceState = {
+  info: null,
+  error: null,
+  tabs: [],
+  active: null,
+  dirty: {},
+  conflicts: {},
+  edits: 0,
+  reveal: null,
+  lint: { problems: [], running: false, durationMs: null, failed: null },
+  editorProblems: [],
+  gateway: null,
+  gatewayBusy: false,
+  cursor: null,
+  notice: null,
+};
+
+export class Workspace {
+  readonly store = new Store<WorkspaceState>(initial);
+  private docs = new Map<string, Doc>();
+  private loading = new Map<string, Promise<Doc>>();
+  private nonce = 0;
+
+  constructor(readonly api: Api) {}
+
+  async start() {
+    const unsubscribe = [
+      this.api.subscribe('gateway.changed', (gateway) => this.store.set({ gateway })),
+      this.api.subscribe('files.changed', ({ paths }) => void this.onDiskChange(paths)),
+    ];
+    try {
+      const info = await this.api.call('workspace.get', {});
+      this.store.set({ info, error: null });
+      await this.open(info.spec);
+    } catch (e) {
+      this.store.set({ error: message(e) });
+    }
+    this.api.call('gateway.status', {}).then((gateway) => this.store.set({ gateway }), () => undefined);
+    return () => unsubscribe.forEach((u) => u());
+  }
+
+  get root() {
+    return this.store.get().info?.root ?? '';
+  }
+  get spec() {
+    return this.store.get().info?.spec ?? '';
+  }
+  model(path: string) {
+    return this.docs.get(path)?.model ?? null;
+  }
+  /** Normalises a problem's file to a workspace-relative path. */
+  fileOf(problem: Problem) {
+    return relativeTo(this.root, problem.file);
+  }
+
+  /** Loads a file into a model (once), without showing it. */
+  ensure(path: string): Promise<Doc> {
+    const have = this.docs.get(path);
+    if (have) return Promise.resolve(have);
+    let load = this.loading.get(path);
+    if (!load) {
+      load = this.api.call('files.read', { path }).then(({ text, version }) => {
+        const existing = m.editor.getModel(uriFor(path));
+        const model = existing ?? m.editor.createModel(text, languageFor(path), uriFor(path));
+        if (existing) existing.setValue(text);
+        const doc: Doc = { model, version, savedAlt: model.getAlternativeVersionId(), disk: null };
+        model.onDidChangeContent(() => this.onEdit(path));
+        this.docs.set(path, doc);
+        this.loading.delete(path);
+        return doc;
+      });
+      load.catch(() => this.loading.delete(path));
+      this.loading.set(path, load);
+    }
+    return load;
+  }
+
+  /** Opens a file in a tab (and optionally jumps to a position). */
+  async open(path: string, at?: { line: number; column?: number }) {
+    try {
+      await this.ensure(path);
+    } catch (e) {
+      this.store.set({ notice: { text: `Could not open ${path}: ${message(e)}`, kind: 'error' } });
+      return;
+    }
+    this.store.set((s) => ({
+      tabs: s.tabs.includes(path) ? s.tabs : [...s.tabs, path],
+      active: path,
+      reveal: at ? { path, line: at.line, column: at.column ?? 1, nonce: ++this.nonce } : s.reveal,
+    }));
+  }
+
+  activate(path: string) {
+    this.store.set({ active: path });
+  }
+
+  close(path: string) {
+    const s = this.store.get();
+    if (s.dirty[path] && !window.confirm(`Discard unsaved changes to ${path}?`)) return;
+    const doc = this.docs.get(path);
+    if (doc && s.dirty[path] && path === this.spec) {
+      // The root document stays loaded (lint, outline, schemas): back to the saved text.
+      void this.api.call('files.read', { path }).then((disk) => {
+        this.replaceText(doc, disk.text);
+        doc.version = disk.version;
+        doc.savedAlt = doc.model.getAlternativeVersionId();
+        this.store.set((st) => ({ dirty: { ...st.dirty, [path]: false } }));
+      });
+    }
+    const i = s.tabs.indexOf(path);
+    const tabs = s.tabs.filter((t) => t !== path);
+    const active = s.active === path ? (tabs[Math.min(i, tabs.length - 1)] ?? null) : s.active;
+    this.store.set({ tabs, active, dirty: { ...s.dirty, [path]: false }, conflicts: { ...s.conflicts, [path]: false } });
+    if (doc && path !== this.spec) {
+      this.docs.delete(path);
+      doc.model.dispose();
+    }
+  }
+
+  /** Unsaved texts, which lint and the docs preview see instead of the files on disk. */
+  overlays(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [path, doc] of this.docs) if (doc.model.getAlternativeVersionId() !== doc.savedAlt) out[path] = doc.model.getValue();
+    return out;
+  }
+
+  async save(path = this.store.get().active, force = false) {
+    if (!path) return;
+    const doc = this.docs.get(path);
+    if (!doc) return;
+    const text = doc.model.getValue();
+    const alt = doc.model.getAlternativeVersionId();
+    try {
+      const { version } = await this.api.call('files.write', { path, text, ...(force ? {} : { expectedVersion: doc.version }) });
+      doc.version = version;
+      doc.savedAlt = alt;
+      doc.disk = null;
+      this.store.set((s) => ({
+        dirty: { ...s.dirty, [path]: doc.model.getAlternativeVersionId() !== alt },
+        conflicts: { ...s.conflicts, [path]: false },
+        notice: { text: `Saved ${path}`, kind: 'info' },
+      }));
+    } catch (e) {
+      if (e instanceof RpcError && e.code === 'conflict') {
+        const disk = await this.api.call('files.read', { path }).catch(() => null);
+        doc.disk = disk && { text: disk.text, version: disk.version };
+        this.store.set((s) => ({ conflicts: { ...s.conflicts, [path]: true } }));
+      } else this.store.set({ notice: { text: `Could not save ${path}: ${message(e)}`, kind: 'error' } });
+    }
+  }
+
+  /** "Reload from disk": take the disk's text (undoable), drop the conflict. */
+  reloadFromDisk(path: string) {
+    const doc = this.docs.get(path);
+    if (!doc?.disk) return;
+    this.replaceText(doc, doc.disk.text);
+    doc.version = doc.disk.version;
+    doc.savedAlt = doc.model.getAlternativeVersionId();
+    doc.disk = null;
+    this.store.set((s) => ({ dirty: { ...s.dirty, [path]: false }, conflicts: { ...s.conflicts, [path]: false } }));
+  }
+
+  /** "Keep mine": stay dirty; the next save overwrites the disk's version on purpose. */
+  keepMine(path: string) {
+    const doc = this.docs.get(path);
+    if (!doc) return;
+    if (doc.disk) doc.version = doc.disk.version;
+    doc.disk = null;
+    this.store.set((s) => ({ conflicts: { ...s.conflicts, [path]: false } }));
+  }
+
+  private replaceText(doc: Doc, text: string) {
+    const model = doc.model;
+    model.pushEditOperations([], [{ range: model.getFullModelRange(), text }], () => null);
+    model.pushStackElement();
+  }
+
+  private onEdit(path: string) {
+    const doc = this.docs.get(path);
+    if (!doc) return;
+    const dirty = doc.model.getAlternativeVersionId() !== doc.savedAlt;
+    this.store.set((s) => ({ edits: s.edits + 1, ...(s.dirty[path] !== dirty ? { dirty: { ...s.dirty, [path]: dirty } } : {}) }));
+  }
+
+  private async onDiskChange(paths: string[]) {
+    this.api.call('workspace.get', {}).then((info) => this.store.set({ info }), () => undefined);
+    for (const raw of paths) {
+      const path = relativeTo(this.root, raw);
+      const doc = this.docs.get(path);
+      if (!doc) continue;
+      const disk = await this.api.call('files.read', { path }).catch(() => null);
+      if (!disk || disk.version === doc.version) continue;
+      const clean = doc.model.getAlternativeVersionId() === doc.savedAlt;
+      if (disk.text === doc.model.getValue()) {
+        doc.version = disk.version;
+        doc.savedAlt = doc.model.getAlternativeVersionId();
+        this.store.set((s) => ({ dirty: { ...s.dirty, [path]: false } }));
+      } else if (clean) {
+        this.replaceText(doc, disk.text);
+        doc.version = disk.version;
+        doc.savedAlt = doc.model.getAlternativeVersionId();
+        this.store.set((s) => ({ dirty: { ...s.dirty, [path]: false }, notice: { text: `Reloaded ${path} (changed on disk)`, kind: 'info' } }));
+      } else {
+        doc.disk = { text: disk.text, version: disk.version };
+        this.store.set((s) => ({ conflicts: { ...s.conflicts, [path]: true } }));
+      }
+    }
+  }
+
+  async gatewayToggle() {
+    const running = this.store.get().gateway?.state === 'running';
+    this.store.set({ gatewayBusy: true });
+    try {
+      const gateway = await this.api.call(running ? 'gateway.stop' : 'gateway.start', {});
+      this.store.set({ gateway });
+    } catch (e) {
+      this.store.set({ notice: { text: `Gateway: ${message(e)}`, kind: 'error' } });
+    } finally {
+      this.store.set({ gatewayBusy: false });
+    }
+  }
+
+  pathOfModel(model: editor.ITextModel) {
+    return pathFor(model.uri);
+  }
+}
+
+export const message = (e: unknown) => (e instanceof Error ? e.message : String(e));

@@ -1,0 +1,7 @@
+// Monaco's ESM entry points we import piecemeal (to bundle only YAML and JSON) ship without their own typings.
+declare module 'monaco-editor/esm/vs/editor/edcore.main.js' {
+  export * from 'monaco-editor';
+}
+declare module 'monaco-editor/esm/vs/basic-languages/yaml/yaml.contribution.js';
+declare module 'monaco-editor/esm/vs/language/json/monaco.contribution.js';
+declare module 'monaco-yaml/yaml.worker.js';
