@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 // `npm start`: Portico on the bundled example workspace, with the example's small inventory upstream beside it.
-// Where an Electron binary is installed, the desktop app; otherwise the same UI in the browser (`portico ui`),
-// or, on a build without the `ui` command, the gateway alone (`portico serve`).
+// Where an Electron binary is installed, the desktop app; otherwise the same UI in the browser (`portico ui`).
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -51,12 +50,9 @@ if (isMain) {
     const env = { ...process.env };
     delete env.ELECTRON_RUN_AS_NODE; // set by some editors' terminals; it would run main.js as plain Node
     run(electron, ['dist/electron/main.js', example, ...args], env);
-  } else if (existsSync(join(root, 'dist/gateway/cli/ui.js'))) {
+  } else {
     console.log(`Electron is not installed here (${where()}); serving the same UI in your browser.`);
     run(process.execPath, ['bin/portico.js', 'ui', example, ...args]);
-  } else {
-    console.log(`Electron is not installed here (${where()}), and this build has no \`portico ui\` yet; serving the gateway only.`);
-    run(process.execPath, ['bin/portico.js', 'serve', `${example}/openapi.yaml`, ...args]);
   }
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => children.forEach((c) => c.kill(signal)));
 }
