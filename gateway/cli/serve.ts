@@ -1,3 +1,4 @@
+import { runUntilSignalled } from './signals.js';
 import { parseCommandArgs, parsePort } from './args.js';
 import { UsageError } from './errors.js';
 import { startGateway } from '../services/gateway-service.js';
@@ -53,21 +54,5 @@ export async function serve(args: string[]): Promise<number> {
       `  data:     ${gateway.dataDir}\n`,
   );
 
-  return new Promise((resolve) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      process.stdout.write(`\n${signal}: stopping, flushing the traffic log...\n`);
-      gateway.stop().then(
-        () => resolve(0),
-        (error: unknown) => {
-          process.stderr.write(`portico: stop failed: ${(error as Error).message}\n`);
-          resolve(1);
-        },
-      );
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+  return runUntilSignalled(() => gateway.stop(), 'stopping, flushing the traffic log...');
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { runUntilSignalled } from './signals.js';
 import { parseCommandArgs, parsePort } from './args.js';
 import { startHttpHost } from '../host/http.js';
 import { exampleFolder, rendererDir } from '../host/paths.js';
@@ -54,23 +55,7 @@ export async function ui(args: string[]): Promise<number> {
   );
   if (!values['no-open']) openBrowser(host.url);
 
-  return new Promise((resolve) => {
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      process.stdout.write(`\n${signal}: stopping...\n`);
-      Promise.all([host.close(), app.close()]).then(
-        () => resolve(0),
-        (error: unknown) => {
-          process.stderr.write(`portico: stop failed: ${(error as Error).message}\n`);
-          resolve(1);
-        },
-      );
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
+  return runUntilSignalled(() => Promise.all([host.close(), app.close()]), 'stopping...');
 }
 
 /** The default browser; failure (no desktop, no opener) is not an error: the address is printed. */
