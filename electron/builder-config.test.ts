@@ -4,8 +4,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
-import { DebugLogger } from 'builder-util';
+import { DebugLogger, log } from 'builder-util';
 import type { Configuration } from 'app-builder-lib';
+
+// electron-builder logs ("• loaded configuration") to stdout, which Node's test runner uses to talk to this
+// test process: send them to stderr instead.
+(log as unknown as { stream: NodeJS.WritableStream }).stream = process.stderr;
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const load = (): Promise<Configuration> => getConfig(root, 'electron-builder.yml', null);
