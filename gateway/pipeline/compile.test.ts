@@ -77,6 +77,17 @@ paths:
   assert.ok(problems.some((p) => /^13:20 unknown upstream "nowhere"/.test(p)), problems.join('\n'));
 });
 
+test('a broken global policy is reported once, not once per route', async () => {
+  const problems = await problemsOf(`${head}x-portico:
+  apply: [nosuch]
+paths:
+  /a: { get: { responses: { '200': { description: ok } } } }
+  /b: { get: { responses: { '200': { description: ok } } } }
+  /c: { post: { responses: { '200': { description: ok } } } }
+`);
+  assert.deepEqual(problems, ['4:11 unknown policy instance "nosuch" (define it under x-portico.policies)']);
+});
+
 test('environment variables fill upstream URLs', async () => {
   const table = await compileText(`${head}x-portico:
   upstreams:

@@ -109,7 +109,8 @@ export function compile(design: Design, options: CompileOptions): RouteTable {
     routes.push(route);
   }
 
-  if (problems.length > 0) throw new DesignError(problems);
+  // Global `apply` entries are instantiated for every route: report each problem once.
+  if (problems.length > 0) throw new DesignError(uniqueProblems(problems));
   return buildTable(design, routes, upstreams, extension, collectSecretNames(routes), warnings);
 }
 
@@ -284,6 +285,16 @@ function buildTable(
 }
 
 function noop(): void {}
+
+function uniqueProblems(problems: DesignProblem[]): DesignProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.file}:${p.line}:${p.column}:${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
 
 function collectSecretNames(routes: CompiledRoute[]): RouteTable['secretNames'] {
   const headers = new Set<string>();
