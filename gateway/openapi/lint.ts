@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { displayPath, refOf, type DesignProblem } from './design.js';
-import { escapeToken } from './json-pointer.js';
+import { escapeToken, unescapeToken } from './json-pointer.js';
 import { inspectDesign, type LoadOptions } from './load.js';
 
 export type LintSeverity = 'error' | 'warning' | 'info' | 'hint';
@@ -40,6 +40,12 @@ export interface LintOptions extends LoadOptions {
   ruleset?: string | false;
   /** Problems found by other checks (e.g. `x-portico`), merged and sorted with Spectral's. */
   extra?: readonly DesignProblem[];
+  /**
+   * Lint only these path items (keys of the root document's `paths`) and the root's components they reach, for a
+   * fast first answer after an edit of a large design (docs/scale.md). Rules that need the whole design (unused
+   * components, unique operationIds, webhooks) see only that part; a full lint afterwards has the last word.
+   */
+  paths?: readonly string[];
 }
 
 const RULESET_FILES = ['.spectral.yaml', '.spectral.yml', '.spectral.json'];
@@ -101,24 +107,21 @@ export async function lintDesign(path: string, options: LintOptions = {}): Promi
 
   const spectral = new core.Spectral({ resolver });
   spectral.setRuleset(ruleset);
-  const document =
-    extname(absolute).toLowerCase() === '.json'
-      ? new core.Document(text, parsers.Json, absolute)
-      : new core.Document(text, parsers.Yaml, absolute);
+  const pruned = options.paths && loaded.design ? prune(loaded.design.root.value, options.paths) : undefined;
+  const original = extname(absolute).toLowerCase() === '.json' ? new core.Document(text, parsers.Json, absolute) : new core.Document(text, parsers.Yaml, absolute);
+  const document = pruned ? new core.Document(JSON.stringify(pruned), parsers.Json, absolute) : original;
+  // A pruned root is our own text: its results are placed by their path in the real file, as Spectral would.
+  const place = (d: { source?: string | null; path: readonly (string | number)[]; range: { start: { line: number; character: number } } }) => {
+    const start = pruned && (d.source ?? absolute) === absolute ? (original.getRangeForJsonPath([...d.path], true)?.start ?? { line: 0, character: 0 }) : d.range.start;
+    return { file: shown(d.source ?? absolute), line: start.line + 1, column: start.character + 1, pointer: d.path.map((token) => '/' + escapeToken(token)).join('') };
+  };
   try {
     const diagnostics = await spectral.run(document, { ignoreUnknownFormat: false });
     for (const d of diagnostics) {
       if (LOADER_CODES.has(String(d.code))) continue;
       if (isPathItemRefFalsePositive(d, loaded.design?.root.value ?? (document as { data?: unknown }).data)) continue;
-      results.push({
-        file: shown(d.source ?? absolute),
-        line: d.range.start.line + 1,
-        column: d.range.start.character + 1,
-        severity: SEVERITIES[d.severity] ?? 'error',
-        code: String(d.code),
-        message: d.message,
-        pointer: d.path.map((token) => '/' + escapeToken(token)).join(''),
-      });
+      const { file, line, column, pointer } = place(d);
+      results.push({ file, line, column, severity: SEVERITIES[d.severity] ?? 'error', code: String(d.code), message: d.message, pointer });
     }
   } catch (error) {
     results.push(at(absolute, 'error', 'lint-failed', `lint failed: ${messageOf(error)}`));
@@ -138,6 +141,38 @@ function isPathItemRefFalsePositive(d: { code?: unknown; path: readonly (string 
   if (d.path.length !== 2 || d.path[0] !== 'paths') return false;
   const item = doc.paths?.[String(d.path[1])];
   return refOf(item) !== undefined;
+}
+
+/** The root with only the `keep` path items and the root's components they reach (refs stay resolvable). */
+export function prune(root: Record<string, unknown>, keep: readonly string[]): Record<string, unknown> {
+  const paths = (root.paths ?? {}) as Json;
+  const components = (root.components ?? {}) as Record<string, Json | undefined>;
+  const kept: Record<string, Json> = {};
+  const visit = (value: unknown): void => {
+    if (value === null || typeof value !== 'object') return;
+    if (Array.isArray(value)) return value.forEach(visit);
+    for (const [key, child] of Object.entries(value)) {
+      if (key !== '$ref' || typeof child !== 'string') {
+        visit(child);
+        continue;
+      }
+      if (!child.startsWith('#/components/')) continue;
+      const [type, name] = child.slice('#/components/'.length).split('/').map((token) => unescapeToken(decodeURIComponent(token)));
+      const target = type !== undefined && name !== undefined ? components[type]?.[name] : undefined;
+      if (target === undefined || kept[type!]?.[name!] !== undefined) continue;
+      (kept[type!] ??= {})[name!] = target;
+      visit(target);
+    }
+  };
+  const keptPaths: Json = {};
+  for (const path of keep) if (paths[path] !== undefined) keptPaths[path] = paths[path];
+  visit(keptPaths);
+  // Security schemes are named, not referenced: keep them all (they are small).
+  if (components.securitySchemes) kept.securitySchemes = components.securitySchemes;
+  // Webhooks (3.1, or 3.0's `x-webhooks`) are not paths: a pruned lint leaves them to the full one.
+  const { webhooks: _webhooks, 'x-webhooks': _xWebhooks, ...rest } = root;
+  visit(Object.fromEntries(Object.entries(rest).filter(([key]) => key !== 'paths' && key !== 'components')));
+  return { ...rest, paths: keptPaths, ...(Object.keys(kept).length > 0 && { components: kept }) };
 }
 
 async function findRuleset(dir: string): Promise<string | undefined> {

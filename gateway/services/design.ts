@@ -4,11 +4,12 @@ import { fileURLToPath } from 'node:url';
 import type { Problem } from '../contract/index.js';
 import { DesignError, refOf, type Design, type DesignProblem } from '../openapi/design.js';
 import { appendPointer } from '../openapi/json-pointer.js';
-import { lintDesign } from '../openapi/lint.js';
+import { lintDesign, type LintResult } from '../openapi/lint.js';
 import { inspectDesign, loadDesign, type LoadOptions } from '../openapi/load.js';
 import { compile } from '../pipeline/compile.js';
 import { MemoryCounters } from '../pipeline/counters.js';
 import { policiesById } from '../policies/index.js';
+import { LintThread, type Outcome } from './lint-thread.js';
 import type { Workspace } from './workspace.js';
 
 /**
@@ -52,13 +53,69 @@ function noSpec(workspace: Workspace): Problem[] {
   return [{ file: '', line: 1, column: 1, severity: 'error', code: 'no-design', message: `no OpenAPI document in ${workspace.root} (openapi.yaml, or a file that starts with openapi:)` }];
 }
 
-export async function lintWorkspace(workspace: Workspace, overlays: Overlays): Promise<{ problems: Problem[]; durationMs: number }> {
+export type LintWorkspaceResult = { problems: Problem[]; durationMs: number; superseded?: boolean };
+
+/**
+ * Off the event loop: the engine's main thread also serves the gateway's traffic and the UI's calls, and a full
+ * Spectral lint of a large design takes minutes (docs/scale.md). See lint-thread.ts for superseding and failures.
+ * `paths`: lint only those path items and what they reference, a fast first answer after an edit (a pruned lint
+ * is its own kind of request only in that it shares the one lint slot: a full lint requested later supersedes it).
+ */
+export async function lintWorkspace(workspace: Workspace, overlays: Overlays, options: { thread?: LintThread; paths?: readonly string[] } = {}): Promise<LintWorkspaceResult> {
+  const started = performance.now();
+  if (workspace.spec === '') return { problems: noSpec(workspace), durationMs: 0 };
+  const job = { kind: 'lint' as const, spec: workspace.specPath, overlays: absoluteOverlays(workspace, overlays), ...(options.paths && { paths: options.paths }) };
+  const outcome = await (options.thread ?? designThread('lint')).submit(job);
+  const problems = outcome.ok ? (outcome.value as LintResult[]).map((r) => toWorkspaceProblem(workspace, r)) : [failure(workspace, outcome)];
+  return { problems, durationMs: elapsed(started), ...(outcome.ok && outcome.superseded && { superseded: true }) };
+}
+
+/** The same lint on the calling thread (the CLI, tests, comparisons). */
+export async function lintWorkspaceInProcess(workspace: Workspace, overlays: Overlays): Promise<LintWorkspaceResult> {
   const started = performance.now();
   if (workspace.spec === '') return { problems: noSpec(workspace), durationMs: 0 };
   const read = overlayReader(workspace, overlays);
   const extra = await gatewayProblems(workspace.specPath, { read });
   const results = await lintDesign(workspace.specPath, { read, extra });
-  return { problems: results.map((r) => toWorkspaceProblem(workspace, r)), durationMs: Math.round((performance.now() - started) * 10) / 10 };
+  return { problems: results.map((r) => toWorkspaceProblem(workspace, r)), durationMs: elapsed(started) };
+}
+
+const threads: Partial<Record<'lint' | 'bundle', LintThread>> = {};
+
+/**
+ * The engine's design threads, started on first use and shared by every workspace (jobs carry their paths).
+ * Lint and bundle get one each: a full lint of a large design must not hold the docs preview back for minutes.
+ */
+export function designThread(kind: 'lint' | 'bundle'): LintThread {
+  return (threads[kind] ??= new LintThread());
+}
+
+/** Stops the design threads (they are unref'd when idle, so a process exits without this). */
+export async function closeDesignThreads(): Promise<void> {
+  const all = Object.values(threads);
+  delete threads.lint;
+  delete threads.bundle;
+  await Promise.all(all.map((thread) => thread.close()));
+}
+
+function absoluteOverlays(workspace: Workspace, overlays: Overlays): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [path, text] of Object.entries(overlays)) {
+    try {
+      out[workspace.resolve(path)] = text;
+    } catch {
+      // a path outside the workspace overlays nothing
+    }
+  }
+  return out;
+}
+
+function failure(workspace: Workspace, outcome: Extract<Outcome, { ok: false }>): Problem {
+  return { file: workspace.spec, line: 1, column: 1, severity: 'error', code: outcome.code, message: outcome.message };
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 10) / 10;
 }
 
 /** What the gateway would refuse (x-portico shape, policy configs, upstreams); loader problems are lint's own. */
@@ -78,7 +135,18 @@ export async function gatewayProblems(spec: string, options: LoadOptions = {}): 
   }
 }
 
-export async function bundleWorkspace(workspace: Workspace, overlays: Overlays): Promise<{ document: unknown; problems: Problem[] }> {
+export type BundleWorkspaceResult = { document: unknown; problems: Problem[] };
+
+/** On the bundle thread: a large design takes the event loop for a second or more (docs/scale.md). */
+export async function bundleWorkspace(workspace: Workspace, overlays: Overlays, options: { thread?: LintThread } = {}): Promise<BundleWorkspaceResult> {
+  if (workspace.spec === '') return { document: null, problems: noSpec(workspace) };
+  const outcome = await (options.thread ?? designThread('bundle')).submit({ kind: 'bundle', spec: workspace.specPath, overlays: absoluteOverlays(workspace, overlays) });
+  if (!outcome.ok) return { document: null, problems: [failure(workspace, outcome)] };
+  const { document, problems } = outcome.value as { document: unknown; problems: DesignProblem[] };
+  return { document, problems: problems.map((p) => toWorkspaceProblem(workspace, p)) };
+}
+
+export async function bundleWorkspaceInProcess(workspace: Workspace, overlays: Overlays): Promise<BundleWorkspaceResult> {
   if (workspace.spec === '') return { document: null, problems: noSpec(workspace) };
   const { design, problems } = await inspectDesign(workspace.specPath, { read: overlayReader(workspace, overlays) });
   return { document: design ? bundle(design) : null, problems: problems.map((p) => toWorkspaceProblem(workspace, p)) };

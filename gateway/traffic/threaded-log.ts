@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { startWorker } from '../workers.js';
 import type { Exchange } from './exchange.js';
 import type { RedactOptions } from './redact.js';
 
@@ -34,7 +34,7 @@ export interface ThreadedTrafficLog {
 /** Resolves once the database is open and migrated, so that a broken file fails start-up, not the first request. */
 export async function openThreadedTrafficLog(file: string, options: ThreadedTrafficLogOptions = {}): Promise<ThreadedTrafficLog> {
   const setup: WorkerSetup = { file, ...(options.redact && { redact: options.redact }) };
-  const worker = startWorker(setup);
+  const worker = startWorker(import.meta.url, 'log-worker', { workerData: setup });
   const batchMs = options.batchMs ?? 10;
   const counts = { appended: 0, committed: 0, dropped: 0 };
   let queue: Exchange[] = [];
@@ -100,17 +100,6 @@ export async function openThreadedTrafficLog(file: string, options: ThreadedTraf
     },
     stats: () => ({ ...counts }),
   };
-}
-
-/**
- * Built, the writer is log-worker.js beside this file. Run from source (tsx: tests, scripts), it is log-worker.ts,
- * and the worker registers tsx itself: Node 20 does not carry `--import` hooks into worker threads.
- */
-function startWorker(setup: WorkerSetup): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./log-worker.js', import.meta.url), { workerData: setup });
-  const entry = new URL('./log-worker.ts', import.meta.url).href;
-  const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, workerData: setup });
 }
 
 function warn(message: string, dropped: number): void {
