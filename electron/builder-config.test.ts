@@ -43,12 +43,15 @@ test('fuses disable RunAsNode, NODE_OPTIONS and inspector flags; only the integr
   assert.equal(fuses?.grantFileProtocolExtraPrivileges, false);
 });
 
-test('better-sqlite3 is rebuilt for Electron and unpacked; examples ship as extra resources; main is the built shell', async () => {
+test('better-sqlite3 is rebuilt for Electron and unpacked; examples and templates ship as extra resources; main is the built shell', async () => {
   const config = await load();
   assert.equal(config.npmRebuild, true);
   assert.equal(config.buildDependenciesFromSource, true);
   assert.deepEqual(config.asarUnpack, ['**/node_modules/better-sqlite3/**']);
-  assert.deepEqual((config.extraResources as Array<{ from: string; to: string }>).map(({ from, to }) => ({ from, to })), [{ from: 'resources/examples', to: 'examples' }]);
+  assert.deepEqual((config.extraResources as Array<{ from: string; to: string }>).map(({ from, to }) => ({ from, to })), [
+    { from: 'resources/examples', to: 'examples' },
+    { from: 'resources/templates', to: 'templates' },
+  ]);
   assert.equal((config.extraMetadata as { main?: string }).main, 'dist/electron/main.js');
   // getConfig normalises `files` to [{ filter: [...] }].
   const patterns = (config.files as Array<{ filter: string[] }>).flatMap((set) => set.filter);

@@ -21,9 +21,24 @@ async function pasteAfter(page: Page, outlineEntry: RegExp, text: string) {
   await paste(page, text);
 }
 
+/** Records every moment the gateway failure is shown while the Problems panel neither lists `text` nor is linting. */
+async function watchProblemsAgainstGateway(page: Page, text: string) {
+  await page.evaluate((text) => {
+    const seen: string[] = [];
+    (window as unknown as { staleProblems: string[] }).staleProblems = seen;
+    const check = () => {
+      if (!document.querySelector('[data-testid=gateway-failure]')) return;
+      const listed = Array.from(document.querySelectorAll('[data-testid=problems] .problems-list > .problem')).some((e) => e.textContent?.includes(text));
+      const linting = document.querySelector('[data-testid=problems] [aria-label=Linting]') !== null;
+      if (!listed && !linting) seen.push(document.querySelector('[data-testid=problems] .segmented')?.textContent ?? '?');
+    };
+    new MutationObserver(check).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  }, text);
+}
+
 const problemAt = (page: Page, file: string, line: number) => page.locator(`[data-testid=problems] .problem[data-file="${file}"][data-line="${line}"]`);
 
-test('design, lint, preview, save, serve, and survive a broken save', async ({ app, portico }) => {
+test('design, lint, preview, save, serve, and survive a broken save', async ({ app }) => {
   const page = app;
   // Open: the workspace, its files, the root document in a tab, a first lint and the docs.
   await expect(page.getByTestId('workspace-name')).toHaveText('petstore');
@@ -35,6 +50,8 @@ test('design, lint, preview, save, serve, and survive a broken save', async ({ a
   await expect(docs.getByText('Petstore').first()).toBeVisible();
   await expect(page.getByTestId('preview-status')).toHaveText('Live');
   await shot(page, '01-workspace');
+  // The gateway's address as the UI shows it (with --gateway-port 0, a restart in an earlier test may pick another port).
+  const gatewayUrl = `http://${await page.getByTestId('gateway').locator('.gateway-url').textContent()}`;
 
   // Edit: a new path whose operation lacks operationId, description and tags → problems at its line (44).
   await pasteAfter(
@@ -67,20 +84,31 @@ test('design, lint, preview, save, serve, and survive a broken save', async ({ a
   await expect(page.locator('.tab.active')).not.toHaveClass(/dirty/);
   await expect
     .poll(async () => {
-      const r = await fetch(`${portico.gatewayUrl}/toys`).catch(() => null);
+      const r = await fetch(`${gatewayUrl}/toys`).catch(() => null);
       return r && r.status === 200 ? await r.json() : r?.status;
     }, { timeout: 20_000 })
     .toEqual([{ name: 'ball' }]);
 
   // Break it: an unknown policy on the new operation. Saved, the gateway keeps the old routes and says why.
   await pasteAfter(page, /^GET\s*listToys/, '\n      x-portico:\n        apply: [no-such-policy]');
+  // From the moment the gateway shows the failure, the Problems panel must list it too, or be linting: never an
+  // older result as if current (it used to show "All 0" beside the banner until the watcher's debounced re-lint).
+  await watchProblemsAgainstGateway(page, 'no-such-policy');
   await page.keyboard.press('Control+s');
   await expect(page.locator('.tab.active')).not.toHaveClass(/dirty/);
   await expect(page.getByTestId('gateway-failure')).toBeVisible();
   await expect(page.getByTestId('gateway-failure')).toContainText('no-such-policy');
   await expect(page.getByTestId('gateway-failure').locator('.problem').first()).toHaveAttribute('data-file', 'openapi.yaml');
   await expect(page.locator('.pill')).toContainText('reload failed');
-  const still = await fetch(`${portico.gatewayUrl}/toys`);
+  const listed = page.locator('[data-testid=problems] .problems-list > .problem', { hasText: 'no-such-policy' });
+  await expect(listed).toHaveCount(1);
+  await expect(listed).toHaveAttribute('data-line', '46');
+  await expect(listed.locator('.problem-code')).toHaveText('portico');
+  await expect(page.getByTestId('count-error')).toHaveText('1');
+  expect(await page.evaluate(() => (window as unknown as { staleProblems: string[] }).staleProblems), 'Problems panel beside the gateway failure').toEqual([]);
+  // The Problems panel lints the saved design too: the same problem, from lint, at its line.
+  await expect(page.locator('[data-testid=problems] .problems-list > .problem', { hasText: 'no-such-policy' })).toHaveCount(1);
+  const still = await fetch(`${gatewayUrl}/toys`);
   expect(still.status).toBe(200);
   expect(await still.json()).toEqual([{ name: 'ball' }]);
   await shot(page, '04-gateway-failure');

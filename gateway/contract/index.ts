@@ -35,6 +35,14 @@ export const workspaceInfo = z.object({
 });
 export type WorkspaceInfo = z.infer<typeof workspaceInfo>;
 
+export const templateInfo = z.object({
+  /** Folder name under `resources/templates/`. */
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+});
+export type TemplateInfo = z.infer<typeof templateInfo>;
+
 export const gatewayStatus = z.object({
   state: z.enum(['stopped', 'starting', 'running', 'failed']),
   url: z.string().optional(),
@@ -64,6 +72,10 @@ function method<P extends z.ZodType, R extends z.ZodType>(params: P, result: R) 
 export const methods = {
   'workspace.get': method(z.object({}).strict(), workspaceInfo),
   'workspace.open': method(z.object({ folder: z.string().min(1).optional(), spec: relativePath.optional() }).strict(), workspaceInfo),
+  /** The bundled templates a new workspace can start from. */
+  'workspace.templates': method(z.object({}).strict(), z.object({ templates: z.array(templateInfo) })),
+  /** Copies a template into a new (missing or empty) folder, then opens it like `workspace.open`. A non-empty folder is a `conflict`. */
+  'workspace.create': method(z.object({ folder: z.string().min(1).max(4096), template: z.string().regex(/^[a-z0-9][a-z0-9-]*$/) }).strict(), workspaceInfo),
   'files.read': method(z.object({ path: relativePath }).strict(), z.object({ path: z.string(), text: z.string(), version: z.string() })),
   'files.write': method(
     z.object({ path: relativePath, text: z.string(), expectedVersion: z.string().optional() }).strict(),

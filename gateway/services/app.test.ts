@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EventMessage, GatewayStatus } from '../contract/index.js';
+import type { EventMessage, GatewayStatus, RpcError } from '../contract/index.js';
 import { openApp } from './app.js';
 import { copyExample, until } from './test-support/example.js';
 
@@ -171,6 +172,48 @@ test('a design that cannot start: failed with problems; fixing it starts the gat
     }
   } finally {
     await app.close();
+    example.cleanup();
+  }
+});
+
+test('workspace.templates lists the bundled templates; workspace.create copies one into a new folder and opens it', { timeout: 60_000 }, async () => {
+  const example = copyExample();
+  const events: EventMessage[] = [];
+  const app = await openApp({ folder: example.dir, gatewayPort: 0, log: false, emit: (event, payload) => events.push({ event, payload } as EventMessage) });
+  const parent = mkdtempSync(join(tmpdir(), 'portico-create-'));
+  try {
+    const { templates } = await app.handlers['workspace.templates']({});
+    assert.deepEqual(templates.map((t) => t.id), ['blank', 'petstore']);
+    assert.ok(templates.every((t) => t.title !== '' && t.description !== ''));
+
+    // Blank: a new folder (parents created), opened, linted clean, served by the gateway that was running.
+    const target = join(parent, 'deep', 'my-api');
+    const info = await app.handlers['workspace.create']({ folder: target, template: 'blank' });
+    assert.equal(info.root, realpathSync(target));
+    assert.equal(info.spec, 'openapi.yaml');
+    assert.equal(app.workspace.root, realpathSync(target));
+    const lint = await app.handlers['design.lint']({ overlays: {} });
+    assert.deepEqual(lint.problems, []);
+    const status = await until(() => (app.gateway.status().state === 'running' ? app.gateway.status() : undefined), 'the gateway on the new workspace');
+    const r = await fetch(`${status.url}/status`);
+    assert.equal(r.status, 200);
+    assert.deepEqual(await r.json(), { status: 'ok', version: '0.1.0' });
+
+    // Petstore: the example's files.
+    const pets = join(parent, 'pets');
+    mkdirSync(pets);
+    const petsInfo = await app.handlers['workspace.create']({ folder: pets, template: 'petstore' });
+    assert.deepEqual(petsInfo.files.map((f) => f.path).sort(), ['components/responses.yaml', 'components/schemas.yaml', 'openapi.yaml', 'paths/inventory.yaml', 'paths/pets.yaml', 'upstream.mjs']);
+
+    // A non-empty folder is refused (nothing overwritten, the open workspace stays); so is an unknown template.
+    await assert.rejects(app.handlers['workspace.create']({ folder: target, template: 'petstore' }), (e: RpcError) => e.code === 'conflict');
+    assert.equal(readFileSync(join(target, 'openapi.yaml'), 'utf8').includes('My API'), true);
+    assert.equal(app.workspace.root, realpathSync(pets));
+    await assert.rejects(app.handlers['workspace.create']({ folder: join(parent, 'x'), template: 'nope' }), (e: RpcError) => e.code === 'not_found');
+    assert.equal(existsSync(join(parent, 'x')), false);
+  } finally {
+    await app.close();
+    rmSync(parent, { recursive: true, force: true });
     example.cleanup();
   }
 });

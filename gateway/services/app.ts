@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { EventName, EventPayload, Handlers } from '../contract/index.js';
 import { bundleWorkspace, lintWorkspace } from './design.js';
 import { createGatewayControl, type GatewayControl } from './gateway-control.js';
-import { openWorkspace, type Workspace } from './workspace.js';
+import { createFromTemplate, listTemplates, openWorkspace, templatesFolder, type Workspace } from './workspace.js';
 
 /**
  * The engine behind the UI: one workspace, its gateway, and a handler for every method of the contract.
@@ -24,6 +24,8 @@ export interface AppOptions {
   emit: Emit;
   /** Workspace watcher debounce, ms (default 100). */
   debounceMs?: number;
+  /** Where the workspace templates are (default: the bundled `resources/templates`). */
+  templatesDir?: string;
 }
 
 export interface App {
@@ -60,19 +62,23 @@ export async function openApp(options: AppOptions): Promise<App> {
   };
   await open(options.folder, options.spec, options.dataDir, options.startGateway ?? true);
 
+  const templatesDir = options.templatesDir ?? templatesFolder();
+  const switchTo = async (target: string, spec: string | undefined) => {
+    const wasRunning = gateway.status().state !== 'stopped';
+    const previous = { workspace, gateway };
+    // Open first: a folder that cannot be opened leaves the current workspace as it was.
+    (await openWorkspace(target, { ...(spec !== undefined && { spec }), watch: false })).close();
+    previous.workspace.close();
+    await previous.gateway.stop();
+    await open(target, spec, undefined, wasRunning);
+    return workspace.info();
+  };
+
   const handlers: Handlers = {
     'workspace.get': () => workspace.info(),
-    'workspace.open': async ({ folder, spec }) => {
-      const target = folder === undefined ? workspace.root : resolve(folder);
-      const wasRunning = gateway.status().state !== 'stopped';
-      const previous = { workspace, gateway };
-      // Open first: a folder that cannot be opened leaves the current workspace as it was.
-      await openWorkspace(target, { ...(spec !== undefined && { spec }), watch: false });
-      previous.workspace.close();
-      await previous.gateway.stop();
-      await open(target, spec, undefined, wasRunning);
-      return workspace.info();
-    },
+    'workspace.open': ({ folder, spec }) => switchTo(folder === undefined ? workspace.root : resolve(folder), spec),
+    'workspace.templates': async () => ({ templates: await listTemplates(templatesDir) }),
+    'workspace.create': async ({ folder, template }) => switchTo(await createFromTemplate(folder, template, templatesDir), undefined),
     'files.read': ({ path }) => workspace.read(path),
     'files.write': ({ path, text, expectedVersion }) => workspace.write(path, text, expectedVersion),
     'design.lint': ({ overlays }) => lintWorkspace(workspace, overlays),

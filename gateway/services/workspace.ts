@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
-import { lstat, mkdir, open, readdir, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, lstat, mkdir, open, readdir, readFile, realpath, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { RpcError, type FileEntry, type WorkspaceInfo } from '../contract/index.js';
+import { fileURLToPath } from 'node:url';
+import { RpcError, type FileEntry, type TemplateInfo, type WorkspaceInfo } from '../contract/index.js';
 
 /**
  * A workspace: a folder of design files. Reads and writes stay inside its root (symlinks that lead out are
@@ -252,4 +254,57 @@ function watchTree(root: string, onChange: (paths: string[]) => void, debounceMs
       watchers.clear();
     },
   };
+}
+
+/**
+ * The bundled workspace templates: `<dir>/templates.json` lists them (id, title, description), `<dir>/<id>/` holds
+ * each one's files. Packaged desktop builds carry them in `resources/templates` beside the app; otherwise they are
+ * found from this module (source `gateway/services/` or built `dist/gateway/services/`).
+ */
+export function templatesFolder(): string {
+  const packaged = (process as { resourcesPath?: string }).resourcesPath;
+  if (packaged && existsSync(join(packaged, 'templates', 'templates.json'))) return join(packaged, 'templates');
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'resources', 'templates');
+    if (existsSync(join(candidate, 'templates.json'))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) return join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'resources', 'templates');
+    dir = parent;
+  }
+}
+
+export async function listTemplates(dir = templatesFolder()): Promise<TemplateInfo[]> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(join(dir, 'templates.json'), 'utf8'));
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(parsed)) return [];
+  const out: TemplateInfo[] = [];
+  for (const entry of parsed as Array<Partial<TemplateInfo>>) {
+    if (typeof entry?.id !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(entry.id) || !existsSync(join(dir, entry.id))) continue;
+    out.push({ id: entry.id, title: typeof entry.title === 'string' ? entry.title : entry.id, description: typeof entry.description === 'string' ? entry.description : '' });
+  }
+  return out;
+}
+
+/**
+ * Copies template `id` into `folder` (created when missing, parents too). Refuses a folder that already holds
+ * anything (a conflict: nothing is overwritten) and a template that does not exist. Returns the folder's real path.
+ */
+export async function createFromTemplate(folder: string, id: string, dir = templatesFolder()): Promise<string> {
+  const template = (await listTemplates(dir)).find((t) => t.id === id);
+  if (!template) throw new RpcError('not_found', `no such template: ${id}`);
+  const target = resolve(folder);
+  const existing = await stat(target).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (existing && !existing.isDirectory()) throw new RpcError('conflict', `${folder} exists and is not a folder`);
+  if (existing && (await readdir(target)).length > 0) throw new RpcError('conflict', `${folder} is not empty: choose a new or empty folder`);
+  await mkdir(target, { recursive: true });
+  await cp(join(dir, template.id), target, { recursive: true, errorOnExist: true, force: false, filter: (source) => !/[\\/](\.portico|node_modules)$/.test(source) });
+  return realpath(target);
 }

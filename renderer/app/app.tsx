@@ -9,25 +9,48 @@ import { ProblemsPanel } from '../features/lint/problems-panel';
 import { PreviewPane } from '../features/preview/preview-pane';
 import { GatewayControl } from '../features/gateway/gateway-control';
 import { StatusBar } from '../features/status-bar/status-bar';
-import { startDesignRunner } from '../features/lint/design-runner';
+import { createDesignRunner } from '../features/lint/design-runner';
+import { WorkspaceDialog } from '../features/workspace/workspace-dialog';
+import { rememberWorkspace } from '../features/workspace/recents';
 import { syncMarkers } from '../features/editor/markers';
 import { syncEditorDiagnostics } from '../features/editor/editor-diagnostics';
 import { registerRefNavigation } from '../features/editor/ref-definition';
 import { configureSchemas } from '../features/editor/schemas';
-import { LogoIcon } from '../ui/icons';
+import { FolderOpenIcon, LogoIcon } from '../ui/icons';
 import { Resizer } from '../ui/resizer';
 import { basename } from '../features/workspace/paths';
 
+/**
+ * The app: one workspace view at a time. Opening another folder (or creating one) switches the engine first, then
+ * replaces the whole view — file tree, tabs, models, lint, docs and gateway status start over on the new workspace.
+ */
 export function App() {
+  const [generation, setGeneration] = useState(0);
+  return <WorkspaceView key={generation} onSwitched={() => setGeneration((g) => g + 1)} />;
+}
+
+function WorkspaceView({ onSwitched }: { onSwitched: () => void }) {
   const api = useApi();
   const ws = useMemo(() => new Workspace(api), [api]);
-  const runner = useMemo(() => startDesignRunner(ws), [ws]);
+  const runner = useMemo(() => createDesignRunner(ws), [ws]);
   const info = useStore(ws.store, (s) => s.info);
   const error = useStore(ws.store, (s) => s.error);
   const [showPreview, setShowPreview] = useState(true);
+  const [dialog, setDialog] = useState(false);
+
+  const root = info?.root;
+  useEffect(() => {
+    if (root) rememberWorkspace(root);
+  }, [root]);
+
+  const openDialog = () => {
+    if (ws.hasUnsaved() && !window.confirm('Some files have unsaved changes. Switch workspace anyway? (They stay unsaved and are dropped.)')) return;
+    setDialog(true);
+  };
 
   useEffect(() => {
     const stop = ws.start();
+    const stopRunner = runner.start();
     const markers = syncMarkers(ws);
     const diagnostics = syncEditorDiagnostics(ws);
     const nav = registerRefNavigation(ws);
@@ -43,7 +66,7 @@ export function App() {
       markers();
       diagnostics();
       nav.forEach((d) => d.dispose());
-      runner.stop();
+      stopRunner();
       window.removeEventListener('keydown', onKey);
     };
   }, [ws, runner]);
@@ -66,10 +89,12 @@ export function App() {
         <div className="brand">
           <LogoIcon /> <span>Portico</span>
         </div>
-        <div className="crumbs" title={info?.root}>
-          <span className="workspace-name" data-testid="workspace-name">{name || 'Opening…'}</span>
-          {info && <span className="muted">/ {info.spec}</span>}
-        </div>
+        <button className="crumbs" title={info ? `${info.root} — open another folder or create one` : 'Open a folder'} onClick={openDialog} data-testid="workspace-switch" aria-haspopup="dialog">
+          <FolderOpenIcon />
+          <span className="workspace-name" data-testid="workspace-name">{name || (error ? 'No workspace' : 'Opening…')}</span>
+          {info && <span className="muted">/ {info.spec || 'no design'}</span>}
+          <span className="crumbs-caret" aria-hidden>▾</span>
+        </button>
         <div className="spacer" />
         <GatewayControl ws={ws} />
         <button className={`btn ghost${showPreview ? ' on' : ''}`} onClick={() => setShowPreview(!showPreview)} aria-pressed={showPreview}>
@@ -95,6 +120,18 @@ export function App() {
       {showPreview && <Resizer variable="--preview" axis="x" invert min={280} max={1000} />}
       {showPreview && <PreviewPane ws={ws} preview={runner.preview} />}
       <StatusBar ws={ws} />
+      {dialog && (
+        <WorkspaceDialog
+          api={api} 
+          current={info?.root ?? ''}
+          onClose={() => setDialog(false)}
+          onSwitched={() => {
+            // The engine has switched: drop this view's models, then mount a fresh view on the new workspace.
+            ws.dispose();
+            onSwitched();
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -13,6 +13,12 @@ export const ChevronIcon = ({ open }: { open: boolean }) => (
     <path d="M6 4l4 4-4 4" />
   </Svg>
 );
+export const FolderOpenIcon = () => (
+  <Svg className="icon-folder-open">
+    <path d="M1.5 12V4.5a1 1 0 011-1h3.5l1.5 1.5h5a1 1 0 011 1V7" />
+    <path d="M1.5 12l2-4.5h11l-2 4.5z" />
+  </Svg>
+);
 export const FolderIcon = () => (
   <Svg className="icon-folder">
     <path d="M1.5 4.5a1 1 0 011-1h3.5l1.5 1.5h6a1 1 0 011 1v6a1 1 0 01-1 1h-11a1 1 0 01-1-1z" />

@@ -7,6 +7,8 @@ export function fakeHandlers(overrides: Partial<Handlers> = {}): Handlers {
   return {
     'workspace.get': async () => info,
     'workspace.open': async () => info,
+    'workspace.templates': async () => ({ templates: [] }),
+    'workspace.create': async () => info,
     'files.read': async ({ path }) => {
       if (path === 'missing.yaml') throw new RpcError('not_found', `no such file: ${path}`);
       return { path, text: `text of ${path}`, version: 'v1' };

@@ -16,17 +16,29 @@ export interface PreviewState {
 export const LINT_DELAY_MS = 400;
 export const BUNDLE_DELAY_MS = 500;
 
-export function startDesignRunner(ws: Workspace) {
+/**
+ * Lint and bundle follow edits (debounced), saves (at once: the gateway reloads from the same save, and the Problems
+ * panel must not show the unsaved, older result beside the gateway's failure) and changes on disk. Between a change
+ * and the result that covers it, `lint.running` is true: the panel never presents an older result as current.
+ * Create it once per workspace; `start()` subscribes (and returns the function that stops), so an effect may run it twice.
+ */
+export function createDesignRunner(ws: Workspace) {
   const preview = new Store<PreviewState>({ document: null, problems: [], revision: 0, failed: null });
   let lastBundle = '';
+  /** Bumped by every change lint must see; a result is current when no change came after its request. */
+  let wanted = 0;
+  let stopped = false;
 
   const lint = latest(async () => {
+    const asked = wanted;
     ws.store.set((s) => ({ lint: { ...s.lint, running: true } }));
     try {
       const { problems, durationMs } = await ws.api.call('design.lint', { overlays: ws.overlays() });
-      ws.store.set({ lint: { problems, durationMs, running: false, failed: null } });
+      if (stopped) return;
+      ws.store.set({ lint: { problems, durationMs, running: asked !== wanted, failed: null } });
     } catch (e) {
-      ws.store.set((s) => ({ lint: { ...s.lint, running: false, failed: message(e) } }));
+      if (stopped) return;
+      ws.store.set((s) => ({ lint: { ...s.lint, running: asked !== wanted, failed: message(e) } }));
     }
   }, LINT_DELAY_MS);
 
@@ -46,30 +58,42 @@ export function startDesignRunner(ws: Workspace) {
     }
   }, BUNDLE_DELAY_MS);
 
-  let edits = ws.store.get().edits;
-  let info = ws.store.get().info;
-  const unsubscribeStore = ws.store.subscribe(() => {
-    const s = ws.store.get();
-    if (s.edits !== edits || s.info !== info) {
-      edits = s.edits;
-      info = s.info;
+  const changed = (immediately: boolean) => {
+    wanted++;
+    if (!ws.store.get().lint.running) ws.store.set((s) => ({ lint: { ...s.lint, running: true } }));
+    if (immediately) {
+      lint.now();
+      bundle.now();
+    } else {
       lint.poke();
       bundle.poke();
     }
-  });
-  const unsubscribeFiles = ws.api.subscribe('files.changed', () => {
-    lint.poke();
-    bundle.poke();
-  });
-  lint.now();
-  bundle.now();
+  };
+
   return {
     preview,
-    stop() {
-      unsubscribeStore();
-      unsubscribeFiles();
-      lint.cancel();
-      bundle.cancel();
+    start() {
+      stopped = false;
+      let { edits, info, saves } = ws.store.get();
+      const unsubscribeStore = ws.store.subscribe(() => {
+        const s = ws.store.get();
+        if (s.saves !== saves) {
+          ({ edits, info, saves } = s);
+          changed(true);
+        } else if (s.edits !== edits || s.info !== info) {
+          ({ edits, info } = s);
+          changed(false);
+        }
+      });
+      const unsubscribeFiles = ws.api.subscribe('files.changed', () => changed(false));
+      changed(true);
+      return () => {
+        stopped = true;
+        unsubscribeStore();
+        unsubscribeFiles();
+        lint.cancel();
+        bundle.cancel();
+      };
     },
   };
 }

@@ -19,7 +19,7 @@ export function StatusBar({ ws }: { ws: Workspace }) {
   return (
     <footer className="status-bar">
       <span className="status-item" title={s.info?.root}>
-        {s.info ? `${s.info.files.length} files` : 'No workspace'}
+        {s.info ? `${s.info.files.length} file${s.info.files.length === 1 ? '' : 's'}` : 'No workspace'}
       </span>
       <span className="status-item">
         <SeverityIcon severity="error" /> {errors} <SeverityIcon severity="warning" /> {warnings}

@@ -23,6 +23,8 @@ export interface WorkspaceState {
   conflicts: Record<string, boolean>;
   /** Bumped on every edit of any open document (drives lint, outline and preview). */
   edits: number;
+  /** Bumped by every successful save (lint and the docs re-run at once: the gateway reloads from the same save). */
+  saves: number;
   reveal: Reveal | null;
   lint: { problems: Problem[]; running: boolean; durationMs: number | null; failed: string | null };
   /** Diagnostics of the editor itself (YAML syntax, schema), for the open files. */
@@ -48,6 +50,7 @@ const initial: WorkspaceState = {
   dirty: {},
   conflicts: {},
   edits: 0,
+  saves: 0,
   reveal: null,
   lint: { problems: [], running: false, durationMs: null, failed: null },
   editorProblems: [],
@@ -62,6 +65,7 @@ export class Workspace {
   private docs = new Map<string, Doc>();
   private loading = new Map<string, Promise<Doc>>();
   private nonce = 0;
+  private disposed = false;
 
   constructor(readonly api: Api) {}
 
@@ -102,6 +106,7 @@ export class Workspace {
     let load = this.loading.get(path);
     if (!load) {
       load = this.api.call('files.read', { path }).then(({ text, version }) => {
+        if (this.disposed) throw new Error('the workspace was closed');
         const existing = m.editor.getModel(uriFor(path));
         const model = existing ?? m.editor.createModel(text, languageFor(path), uriFor(path));
         if (existing) existing.setValue(text);
@@ -130,6 +135,19 @@ export class Workspace {
       active: path,
       reveal: at ? { path, line: at.line, column: at.column ?? 1, nonce: ++this.nonce } : s.reveal,
     }));
+  }
+
+  /** Unsaved edits anywhere (asked about before the workspace is switched). */
+  hasUnsaved() {
+    return Object.values(this.store.get().dirty).some(Boolean);
+  }
+
+  /** Drops every model of this workspace: the next one may have files with the same relative paths. */
+  dispose() {
+    this.disposed = true;
+    for (const doc of this.docs.values()) doc.model.dispose();
+    this.docs.clear();
+    this.loading.clear();
   }
 
   activate(path: string) {
@@ -180,6 +198,7 @@ export class Workspace {
       this.store.set((s) => ({
         dirty: { ...s.dirty, [path]: doc.model.getAlternativeVersionId() !== alt },
         conflicts: { ...s.conflicts, [path]: false },
+        saves: s.saves + 1,
         notice: { text: `Saved ${path}`, kind: 'info' },
       }));
     } catch (e) {
