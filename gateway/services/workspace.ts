@@ -275,6 +275,15 @@ export function templatesFolder(): string {
 }
 
 export async function listTemplates(dir = templatesFolder()): Promise<TemplateInfo[]> {
+  return (await readTemplates(dir)).map(({ id, title, description }) => ({ id, title, description }));
+}
+
+/**
+ * The templates of `templates.json` whose files exist. A template's files are its own folder, or `source` relative
+ * to the templates folder: the petstore template is the bundled example itself, so the two cannot drift apart
+ * (packaged, both sit side by side under resources).
+ */
+async function readTemplates(dir: string): Promise<Array<TemplateInfo & { source: string }>> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(await readFile(join(dir, 'templates.json'), 'utf8'));
@@ -282,10 +291,12 @@ export async function listTemplates(dir = templatesFolder()): Promise<TemplateIn
     return [];
   }
   if (!Array.isArray(parsed)) return [];
-  const out: TemplateInfo[] = [];
-  for (const entry of parsed as Array<Partial<TemplateInfo>>) {
-    if (typeof entry?.id !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(entry.id) || !existsSync(join(dir, entry.id))) continue;
-    out.push({ id: entry.id, title: typeof entry.title === 'string' ? entry.title : entry.id, description: typeof entry.description === 'string' ? entry.description : '' });
+  const out: Array<TemplateInfo & { source: string }> = [];
+  for (const entry of parsed as Array<Partial<TemplateInfo> & { source?: unknown }>) {
+    if (typeof entry?.id !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(entry.id)) continue;
+    const source = join(dir, typeof entry.source === 'string' ? entry.source : entry.id);
+    if (!existsSync(source)) continue;
+    out.push({ id: entry.id, title: typeof entry.title === 'string' ? entry.title : entry.id, description: typeof entry.description === 'string' ? entry.description : '', source });
   }
   return out;
 }
@@ -295,7 +306,7 @@ export async function listTemplates(dir = templatesFolder()): Promise<TemplateIn
  * anything (a conflict: nothing is overwritten) and a template that does not exist. Returns the folder's real path.
  */
 export async function createFromTemplate(folder: string, id: string, dir = templatesFolder()): Promise<string> {
-  const template = (await listTemplates(dir)).find((t) => t.id === id);
+  const template = (await readTemplates(dir)).find((t) => t.id === id);
   if (!template) throw new RpcError('not_found', `no such template: ${id}`);
   const target = resolve(folder);
   const existing = await stat(target).catch((error: NodeJS.ErrnoException) => {
@@ -305,6 +316,6 @@ export async function createFromTemplate(folder: string, id: string, dir = templ
   if (existing && !existing.isDirectory()) throw new RpcError('conflict', `${folder} exists and is not a folder`);
   if (existing && (await readdir(target)).length > 0) throw new RpcError('conflict', `${folder} is not empty: choose a new or empty folder`);
   await mkdir(target, { recursive: true });
-  await cp(join(dir, template.id), target, { recursive: true, errorOnExist: true, force: false, filter: (source) => !/[\\/](\.portico|node_modules)$/.test(source) });
+  await cp(template.source, target, { recursive: true, errorOnExist: true, force: false, filter: (source) => !/[\\/](\.portico|node_modules)$/.test(source) });
   return realpath(target);
 }
