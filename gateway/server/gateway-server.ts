@@ -1,4 +1,4 @@
-import { createServer, STATUS_CODES, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Design } from '../openapi/design.js';
 import type { CompiledRoute, RouteTable } from '../pipeline/compile.js';
@@ -10,6 +10,7 @@ import { createUpstream, type ProxyHooks, type ProxyOutcome, type Upstream, type
 import { ExchangeRecorder, type ExchangeSink } from './exchange-recorder.js';
 import { answerClientError } from './client-error.js';
 import { normalizePath } from './normalize-path.js';
+import { handleUpgrade } from './upgrade.js';
 import { RouteRuntime } from './route-runtime.js';
 
 export interface GatewayServerOptions {
@@ -50,7 +51,7 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
   });
   server.on('clientError', (error, socket) => answerClientError(error as NodeJS.ErrnoException & { rawPacket?: Buffer }, socket as Socket, log));
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
-    upgrade(state, req, socket, head).catch(() => socket.destroy());
+    handleUpgrade(state, req, socket, head, log).catch(() => socket.destroy());
   });
 
   return {
@@ -148,37 +149,6 @@ async function handle(state: State, req: IncomingMessage, res: ServerResponse, r
     return;
   }
   await state.runtime.mock(route, ctx, req, res, recorder, (status, headers, body) => respond(res, route, ctx, status, headers, body));
-}
-
-/** WebSocket handshakes: routed and run through the route's request policies like any request, then tunnelled. */
-async function upgrade(state: State, req: IncomingMessage, socket: Socket, head: Buffer): Promise<void> {
-  const target = splitTarget(req.url ?? '/');
-  const normalized = normalizePath(target.path);
-  const match = normalized.ok ? state.table.find('GET', normalized.path) : undefined;
-  const upstream = match?.route.upstream && state.upstreams.get(match.route.upstream.name);
-  if (!normalized.ok || !match || match.route.mode !== 'proxy' || !upstream) {
-    writeRaw(socket, problem(404, 'not-found', 'Not Found', 'No proxied operation of the design matches this WebSocket request.'));
-    return;
-  }
-  const ctx = new RequestContext(
-    { method: 'GET', path: normalized.path, rawQuery: target.query.slice(1), headers: req.headers, clientAddress: req.socket.remoteAddress ?? '', params: match.params },
-    match.route.info,
-    false,
-  );
-  const result = match.route.chain.length === 0 ? NEXT : await runRequestPhase(match.route.chain, ctx);
-  if (result !== NEXT) {
-    const { status, headers, body } = result.reply;
-    const text = body === undefined ? '' : String(body);
-    const lines = Object.entries({ ...headers, 'content-length': String(Buffer.byteLength(text)), connection: 'close' }).map(([k, v]) => `${k}: ${String(v)}`);
-    socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n${lines.join('\r\n')}\r\n\r\n${text}`);
-    return;
-  }
-  upstream.forwardUpgrade(req, socket, head, normalized.path + target.query);
-}
-
-function writeRaw(socket: Socket, value: Problem): void {
-  const body = JSON.stringify(value);
-  socket.end(`HTTP/1.1 ${value.status} ${STATUS_CODES[value.status] ?? ''}\r\ncontent-type: ${PROBLEM_CONTENT_TYPE}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }
 
 function proxy(state: State, route: CompiledRoute, ctx: RequestContext, req: IncomingMessage, res: ServerResponse, path: string, recorder: ExchangeRecorder | undefined): void {
