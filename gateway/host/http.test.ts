@@ -147,6 +147,16 @@ test('static files: content types, index.html, security headers, no traversal', 
       assert.equal((await request(host.port, { path: '/assets/app.js' })).headers['content-type'], 'text/javascript; charset=utf-8');
       assert.equal((await request(host.port, { path: '/assets/app.css' })).headers['content-type'], 'text/css; charset=utf-8');
       assert.equal((await request(host.port, { path: '/assets/font.woff2' })).headers['content-type'], 'font/woff2');
+      // The sandboxed docs frame (Origin: null) may load static files, CORS-readable; never /api, not even with the token.
+      const fromFrame = await request(host.port, { path: '/assets/app.js', headers: { origin: 'null' } });
+      assert.equal(fromFrame.status, 200);
+      assert.equal(fromFrame.headers['access-control-allow-origin'], '*');
+      assert.equal(fromFrame.headers['cross-origin-resource-policy'], 'cross-origin');
+      const ownPage = await request(host.port, { path: '/assets/app.js' });
+      assert.equal(ownPage.headers['access-control-allow-origin'], undefined);
+      assert.equal(ownPage.headers['cross-origin-resource-policy'], 'same-origin');
+      assert.equal((await request(host.port, { path: '/assets/app.js', headers: { origin: 'http://evil.example' } })).status, 403);
+      assert.equal((await request(host.port, { method: 'POST', path: '/api/call/gateway.status', headers: { origin: 'null', 'content-type': 'application/json', authorization: `Bearer ${host.token}` }, body: '{}' })).status, 403);
       // Client-side routes get the app; missing assets are 404.
       assert.match((await request(host.port, { path: '/workspace/files' })).body, /<title>Portico/);
       assert.equal((await request(host.port, { path: '/assets/missing.js' })).status, 404);

@@ -125,10 +125,15 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
     const host = req.headers.host ?? '';
     if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) return sendProblem(res, 403, 'Forbidden', 'unexpected Host header');
     const origin = req.headers.origin;
-    if (origin !== undefined && origin !== `http://${host}`) return sendProblem(res, 403, 'Forbidden', 'cross-origin requests are refused');
-
     const url = new URL(req.url ?? '/', `http://${host}`);
-    if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
+    const isApi = url.pathname === '/api' || url.pathname.startsWith('/api/');
+    // The docs preview is a sandboxed frame (an opaque origin, so Chromium runs it in its own process): its script and
+    // style loads are CORS requests with `Origin: null`. They may read the static files, which are public build
+    // output; never /api (no cookie is sent from there either).
+    const opaqueStatic = origin === 'null' && !isApi && (req.method === 'GET' || req.method === 'HEAD');
+    if (origin !== undefined && origin !== `http://${host}` && !opaqueStatic) return sendProblem(res, 403, 'Forbidden', 'cross-origin requests are refused');
+
+    if (isApi) {
       if (!authorized(req)) return sendProblem(res, 403, 'Forbidden', 'missing or wrong token: open the address Portico printed');
       if (url.pathname.startsWith('/api/call/')) return call(req, res, url.pathname.slice('/api/call/'.length));
       if (url.pathname === '/api/events') return events(req, res);
@@ -147,6 +152,11 @@ export async function startHttpHost(options: HttpHostOptions): Promise<HttpHost>
       res.writeHead(303, { location: '/' }).end();
       return;
     }
+    if (opaqueStatic) {
+      res.setHeader('access-control-allow-origin', '*');
+      res.setHeader('cross-origin-resource-policy', 'cross-origin');
+    }
+    res.setHeader('vary', 'Origin');
     return serveStatic(req, res, url.pathname);
   }
 

@@ -15,7 +15,7 @@ import { rememberWorkspace } from '../features/workspace/recents';
 import { syncMarkers } from '../features/editor/markers';
 import { syncEditorDiagnostics } from '../features/editor/editor-diagnostics';
 import { registerRefNavigation } from '../features/editor/ref-definition';
-import { configureSchemas } from '../features/editor/schemas';
+import { configureSchemas, openapiVersion } from '../features/editor/schemas';
 import { FolderOpenIcon, LogoIcon } from '../ui/icons';
 import { Resizer } from '../ui/resizer';
 import { basename } from '../features/workspace/paths';
@@ -76,7 +76,7 @@ function WorkspaceView({ onSwitched }: { onSwitched: () => void }) {
     if (!info) return;
     const configure = () => {
       const model = ws.model(info.spec);
-      if (model) configureSchemas(info.spec, model.getValue());
+      if (model) configureSchemas(info.spec, openapiVersion(model));
     };
     configure();
     return ws.store.subscribe(() => ws.store.get().tabs.includes(info.spec) && configure());

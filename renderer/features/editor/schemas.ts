@@ -4,6 +4,7 @@ import oas30 from '../../../resources/schemas/openapi-3.0.schema.json';
 import oas31 from '../../../resources/schemas/openapi-3.1.schema.json';
 import xPortico from '../../../resources/schemas/x-portico.schema.json';
 import { m, uriFor } from './monaco';
+import type { editor } from 'monaco-editor';
 
 type Schema = SchemasSettings['schema'];
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -35,10 +36,23 @@ function dropUnevaluated(node: unknown) {
 }
 
 let yaml: MonacoYaml | null = null;
+let configured = '';
 
-/** Points the schemas at the workspace's root document; other files are fragments and get no document schema. */
-export function configureSchemas(specPath: string, specText: string) {
-  const version = /^\s*["']?openapi["']?\s*:\s*["']?3\.0/m.test(specText) ? '3.0' : '3.1';
+/** 3.0 or 3.1, from the root's `openapi:` line: found by Monaco's line search (stops at the first match, near the top). */
+export function openapiVersion(model: Pick<editor.ITextModel, 'findMatches'>): '3.0' | '3.1' {
+  const found = model.findMatches('^\\s*["\']?openapi["\']?\\s*:\\s*["\']?3\\.(\\d)', false, true, false, null, true, 1)[0];
+  return found?.matches?.[1] === '0' ? '3.0' : '3.1';
+}
+
+/**
+ * Points the schemas at the workspace's root document; other files are fragments and get no document schema.
+ * Only when the root or its version changed: new options restart Monaco's JSON/YAML workers, which then re-read and
+ * re-validate the whole model (seconds, and a 13 MB copy, per call on GitHub's description).
+ */
+export function configureSchemas(specPath: string, version: '3.0' | '3.1') {
+  const key = `${specPath}\n${version}`;
+  if (key === configured) return;
+  configured = key;
   const fileMatch = [uriFor(specPath).toString()];
   const schemas: SchemasSettings[] = [{ uri: `portico://schemas/openapi-${version}.json`, fileMatch, schema: designSchema(version) }];
   const options = { enableSchemaRequest: false, validate: true, completion: true, hover: true, schemas };

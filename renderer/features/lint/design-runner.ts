@@ -7,6 +7,8 @@ import { latest } from './latest';
 
 export interface PreviewState {
   document: unknown;
+  /** `document` as JSON text (what the docs frame is sent). */
+  text: string;
   problems: Problem[];
   /** Bumped only when the bundled document actually changed. */
   revision: number;
@@ -23,7 +25,7 @@ export const BUNDLE_DELAY_MS = 500;
  * Create it once per workspace; `start()` subscribes (and returns the function that stops), so an effect may run it twice.
  */
 export function createDesignRunner(ws: Workspace) {
-  const preview = new Store<PreviewState>({ document: null, problems: [], revision: 0, failed: null });
+  const preview = new Store<PreviewState>({ document: null, text: '', problems: [], revision: 0, failed: null });
   let lastBundle = '';
   /** Bumped by every change lint must see; a result is current when no change came after its request. */
   let wanted = 0;
@@ -52,7 +54,7 @@ export function createDesignRunner(ws: Workspace) {
       const serialized = JSON.stringify(document);
       if (serialized === lastBundle) return preview.set({ problems, failed: null });
       lastBundle = serialized;
-      preview.set((s) => ({ document, problems, revision: s.revision + 1, failed: null }));
+      preview.set((s) => ({ document, text: serialized, problems, revision: s.revision + 1, failed: null }));
     } catch (e) {
       preview.set({ failed: message(e) });
     }

@@ -4,7 +4,8 @@ import { z } from 'zod';
 export const showDesign = z.object({
   type: z.literal('portico:show'),
   revision: z.number().int(),
-  document: z.record(z.string(), z.unknown()),
+  /** The bundled design as JSON text: a string crosses to the frame's process as one copy, and the frame parses it. */
+  text: z.string(),
   gatewayUrl: z.string().url().nullable(),
   theme: z.enum(['light', 'dark']),
 });
@@ -23,4 +24,20 @@ export function withGateway(document: Record<string, unknown>, gatewayUrl: strin
   if (!gatewayUrl) return document;
   const servers = Array.isArray(document.servers) ? (document.servers as unknown[]) : [];
   return { ...document, servers: [{ url: gatewayUrl, description: 'Portico gateway (local)' }, ...servers] };
+}
+
+/**
+ * The docs frame is sandboxed (an opaque origin), so try-it requests reach the gateway with `Origin: null`. They work
+ * only when one of the design's `cors` policies allows `null` (or `*`). Portico does not add that on its own: a gateway
+ * that answers `null` answers every sandboxed page. A rough check (policy declared, not where it is applied): the
+ * hint it drives is advice, not enforcement.
+ */
+export function corsAllowsFrame(document: unknown): boolean {
+  const ext = (document as { 'x-portico'?: { policies?: Record<string, unknown> } } | null)?.['x-portico'];
+  const policies = ext?.policies && typeof ext.policies === 'object' ? Object.values(ext.policies) : [];
+  return policies.some((p) => {
+    const policy = p as { use?: unknown; with?: { origins?: unknown } } | null;
+    const origins = policy?.with?.origins;
+    return policy?.use === 'cors' && Array.isArray(origins) && origins.some((o) => o === 'null' || o === '*');
+  });
 }

@@ -5,17 +5,34 @@ import { useEffect, useState } from 'react';
 import { API } from '@stoplight/elements';
 import '@stoplight/elements/styles.min.css';
 import './preview.css';
-import { showDesign, withGateway, type FrameEvent, type ShowDesign } from './messages';
+import { showDesign, withGateway, type FrameEvent } from './messages';
 
-const tell = (event: FrameEvent) => window.parent.postMessage(event, window.location.origin);
+// This document is sandboxed without allow-same-origin: its own origin is opaque ('null'), which puts it in a process
+// of its own, off the editor's main thread. `location.origin` is still its URL's origin: the workspace window's.
+const parentOrigin = window.location.origin;
+const tell = (event: FrameEvent) => window.parent.postMessage(event, parentOrigin);
+
+interface Shown {
+  revision: number;
+  document: Record<string, unknown>;
+  gatewayUrl: string | null;
+}
 
 function Preview() {
-  const [design, setDesign] = useState<ShowDesign | null>(null);
+  const [design, setDesign] = useState<Shown | null>(null);
   useEffect(() => {
     const onMessage = (e: MessageEvent) => {
-      if (e.source !== window.parent || e.origin !== window.location.origin) return;
+      if (e.source !== window.parent || e.origin !== parentOrigin) return;
       const parsed = showDesign.safeParse(e.data);
-      if (parsed.success) setDesign(parsed.data);
+      if (!parsed.success) return;
+      let document: unknown;
+      try {
+        document = JSON.parse(parsed.data.text);
+      } catch {
+        return;
+      }
+      if (!document || typeof document !== 'object' || Array.isArray(document)) return;
+      setDesign({ revision: parsed.data.revision, document: document as Record<string, unknown>, gatewayUrl: parsed.data.gatewayUrl });
     };
     const onKey = (e: KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {

@@ -3,11 +3,15 @@ import { useStore, type Store } from '../workspace/store';
 import type { Workspace } from '../workspace/workspace';
 import type { PreviewState } from '../lint/design-runner';
 import { useColorScheme } from '../../ui/use-color-scheme';
-import { frameEvent, type ShowDesign } from './messages';
+import { corsAllowsFrame, frameEvent, type ShowDesign } from './messages';
+
+/** Sandboxed without allow-same-origin: an opaque origin, so Chromium renders the docs in a process of their own. */
+export const PREVIEW_SANDBOX = 'allow-scripts allow-popups allow-popups-to-escape-sandbox allow-forms';
 
 /**
- * The live docs, rendered by Elements in their own frame (its own document, styles and React root), so a
- * large design's render never shares the editor's component tree. Sent only when the bundle changed.
+ * The live docs, rendered by Elements in a sandboxed frame with an opaque origin: its own document, React root and
+ * (in Chromium) process, so a large design's render (seconds for GitHub's description) never blocks the editor's
+ * main thread. Sent only when the bundle changed, as JSON text (parsed in the frame).
  */
 export function PreviewPane({ ws, preview }: { ws: Workspace; preview: Store<PreviewState> }) {
   const frame = useRef<HTMLIFrameElement>(null);
@@ -19,7 +23,8 @@ export function PreviewPane({ ws, preview }: { ws: Workspace; preview: Store<Pre
 
   useEffect(() => {
     const onMessage = (e: MessageEvent) => {
-      if (e.source !== frame.current?.contentWindow || e.origin !== window.location.origin) return;
+      // The frame's origin is opaque ('null'): what identifies it is that the message comes from its window.
+      if (e.source == null || e.source !== frame.current?.contentWindow || e.origin !== 'null') return;
       const parsed = frameEvent.safeParse(e.data);
       if (!parsed.success) return;
       if (parsed.data.type === 'portico:ready') setReady(true);
@@ -32,10 +37,12 @@ export function PreviewPane({ ws, preview }: { ws: Workspace; preview: Store<Pre
 
   useEffect(() => {
     const target = frame.current?.contentWindow;
-    if (!ready || !target || !state.document || typeof state.document !== 'object') return;
-    const message: ShowDesign = { type: 'portico:show', revision: state.revision, document: state.document as Record<string, unknown>, gatewayUrl, theme: scheme };
-    target.postMessage(message, window.location.origin);
-  }, [ready, state.revision, state.document, gatewayUrl, scheme]);
+    if (!ready || !target || !state.text) return;
+    const message: ShowDesign = { type: 'portico:show', revision: state.revision, text: state.text, gatewayUrl, theme: scheme };
+    // An opaque origin cannot be named as a target: '*' it is, to the window we created and that said it is ready.
+    target.postMessage(message, '*');
+  }, [ready, state.revision, state.text, gatewayUrl, scheme]);
+  const tryItBlocked = gatewayUrl != null && state.document != null && !corsAllowsFrame(state.document);
 
   return (
     <section className="preview-pane" aria-label="Docs preview">
@@ -45,7 +52,12 @@ export function PreviewPane({ ws, preview }: { ws: Workspace; preview: Store<Pre
           {state.failed ? <span className="text-error">{state.failed}</span> : rendered != null ? (rendered === state.revision ? 'Live' : 'Updating…') : 'Loading…'}
         </span>
       </header>
-      <iframe ref={frame} className="preview-frame" src="./preview.html" title="Docs preview" data-testid="preview-frame" />
+      {tryItBlocked && (
+        <div className="preview-hint" data-testid="preview-cors-hint" title="The docs run in a sandboxed frame, so try-it calls reach the gateway with the origin null. Allow it only for local work.">
+          Try it: add <code>'null'</code> to a <code>cors</code> policy's origins to call the gateway from the docs.
+        </div>
+      )}
+      <iframe ref={frame} className="preview-frame" src="./preview.html" sandbox={PREVIEW_SANDBOX} title="Docs preview" data-testid="preview-frame" />
     </section>
   );
 }
