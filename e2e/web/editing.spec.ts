@@ -4,18 +4,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect } from './support/fixtures.ts';
+import { paste, shot } from './support/editor.ts';
 
-const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/screens/${name}.png` });
 const activeTab = (page: Page) => page.locator('.tab.active');
 const line = (page: Page, text: string) => page.locator('.monaco-editor .view-line', { hasText: text });
-
-async function paste(page: Page, text: string) {
-  await page.locator('.monaco-editor textarea').evaluate((area, value) => {
-    const data = new DataTransfer();
-    data.setData('text/plain', value);
-    area.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-  }, text);
-}
 
 /** Puts the cursor inside the `$ref` value on the line under the path the outline entry jumps to. */
 async function cursorInto(page: Page, outlineEntry: RegExp) {

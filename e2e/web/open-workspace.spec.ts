@@ -4,8 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect } from './support/fixtures.ts';
+import { shot } from './support/editor.ts';
 
-const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/screens/${name}.png` });
 const gatewayUrl = async (page: Page) => `http://${await page.getByTestId('gateway').locator('.gateway-url').textContent()}`;
 
 test('create a workspace from a template, open folders by path and from the recent list', async ({ app: page, portico }) => {

@@ -2,17 +2,8 @@
 // gateway hot reload → a broken save keeps the old routes serving, with the failure shown. No request leaves 127.0.0.1.
 import type { Page } from '@playwright/test';
 import { test, expect } from './support/fixtures.ts';
+import { paste, shot } from './support/editor.ts';
 
-const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/screens/${name}.png` });
-
-/** Pastes `text` at the cursor of the focused Monaco editor (a real paste event: no auto-indent of typed newlines). */
-async function paste(page: Page, text: string) {
-  await page.locator('.monaco-editor textarea').evaluate((area, value) => {
-    const data = new DataTransfer();
-    data.setData('text/plain', value);
-    area.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-  }, text);
-}
 
 /** Puts the cursor at the end of the line the outline entry jumps to, then pastes `text` there. */
 async function pasteAfter(page: Page, outlineEntry: RegExp, text: string) {
