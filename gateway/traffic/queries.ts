@@ -1,39 +1,23 @@
 import { existsSync } from 'node:fs';
 import Database, { type Statement } from 'better-sqlite3';
 import { schemaVersion, userVersion, type Db } from './db.js';
-import type { CapturedBody, ExchangeMode, RawHeaders } from './exchange.js';
+import type { CapturedBody, Exchange, ExchangeMode, RawHeaders } from './exchange.js';
 
 /** Reads of the traffic log. They never write, so they work on a read-only connection too. */
 
-/** One line of the traffic list (no headers, no bodies). */
-export interface ExchangeRow {
+/** One line of the traffic list (no headers, no bodies): the logged exchange's fields, with its id and an ISO time. */
+export type ExchangeRow = Pick<Exchange, 'method' | 'url' | 'route' | 'operationId' | 'mode' | 'status' | 'durationMs' | 'consumer' | 'policy' | 'error'> & {
   id: number;
   /** ISO 8601, UTC. */
   startedAt: string;
-  method: string;
-  url: string;
-  route?: string;
-  operationId?: string;
-  mode: ExchangeMode;
-  status: number;
-  durationMs: number;
-  consumer?: string;
-  policy?: { id: string; name?: string; reason: string };
-  error?: string;
-}
+};
 
-/** Everything logged about one exchange. */
-export interface ExchangeDetail extends ExchangeRow {
-  rawUrl: string;
-  upstreamMs?: number;
-  gatewayMs: number;
-  clientAddress: string;
-  upstream?: string;
-  requestHeaders: RawHeaders;
-  responseHeaders: RawHeaders;
-  requestBody?: CapturedBody;
-  responseBody?: CapturedBody;
-}
+/** Everything logged about one exchange; headers as stored (flattened, redacted). */
+export type ExchangeDetail = ExchangeRow &
+  Pick<Exchange, 'rawUrl' | 'upstreamMs' | 'gatewayMs' | 'clientAddress' | 'upstream' | 'requestBody' | 'responseBody'> & {
+    requestHeaders: RawHeaders;
+    responseHeaders: RawHeaders;
+  };
 
 export interface LatestOptions {
   /** 1 to 1000. */
