@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { DUMMY_HASH, verifyPassword } from './password.js';
 import type { ConsumerStore } from './store.js';
 import { hashKey } from './store.js';
 
@@ -16,6 +18,12 @@ import { hashKey } from './store.js';
 export interface KeyIndex {
   /** The consumer the key belongs to, or undefined. Reloads first when the store changed (checked at most every `checkEveryMs`). */
   findByKey(presentedKey: string): string | undefined;
+  /**
+   * Whether `password` is the consumer's (basic-auth). The scrypt check runs off the event loop; a successful check is
+   * remembered (by a SHA-256 of name and password, never the password) until the store changes, so a client that
+   * keeps sending the same credentials pays the slow hash once. Unknown consumers cost the same as known ones.
+   */
+  checkPassword(consumer: string, password: string): Promise<boolean>;
   /** Reads the store again now. */
   reload(): void;
   readonly size: number;
@@ -32,6 +40,8 @@ export function loadKeyIndex(store: ConsumerStore, options: KeyIndexOptions = {}
   const checkEveryMs = options.checkEveryMs ?? 1000;
   const now = options.now ?? Date.now;
   let byHash = new Map<string, string>();
+  let passwords = new Map<string, string>();
+  let verified = new Map<string, string>();
   let version = '';
   let checkedAt = 0;
 
@@ -40,6 +50,8 @@ export function loadKeyIndex(store: ConsumerStore, options: KeyIndexOptions = {}
     version = store.version();
     for (const { name, keyHash } of store.keyHashes()) next.set(keyHash.toString('hex'), name);
     byHash = next;
+    passwords = new Map(store.passwordHashes().map((p) => [p.name, p.passwordHash]));
+    verified = new Map();
     checkedAt = now();
   }
 
@@ -60,6 +72,17 @@ export function loadKeyIndex(store: ConsumerStore, options: KeyIndexOptions = {}
       maybeReload();
       if (presentedKey.length === 0) return undefined;
       return byHash.get(hashKey(presentedKey).toString('hex'));
+    },
+    async checkPassword(consumer, password) {
+      maybeReload();
+      const stored = passwords.get(consumer);
+      const remembered = createHash('sha256').update(consumer).update('\0').update(password).digest('base64');
+      if (stored !== undefined && verified.get(remembered) === stored) return true;
+      const ok = await verifyPassword(password, stored ?? DUMMY_HASH);
+      if (!ok || stored === undefined) return false;
+      if (verified.size >= 10_000) verified.clear();
+      verified.set(remembered, stored);
+      return true;
     },
     reload,
     get size() {

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './password.js';
 
 /**
  * The workspace's consumers and their API keys, in `<dataDir>/consumers.db`. The design names
@@ -18,7 +19,7 @@ export const KEY_PREFIX = 'pk_';
 export const MIN_KEY_LENGTH = 16;
 export const MAX_KEY_LENGTH = 512;
 
-export type ConsumerErrorCode = 'invalid_name' | 'invalid_key' | 'duplicate_name' | 'duplicate_key' | 'unknown_consumer';
+export type ConsumerErrorCode = 'invalid_name' | 'invalid_key' | 'invalid_password' | 'duplicate_name' | 'duplicate_key' | 'unknown_consumer';
 
 export class ConsumerError extends Error {
   constructor(
@@ -58,6 +59,8 @@ export interface ConsumerInfo {
   keySetAt: string;
   /** The key's last 4 characters, to tell keys apart. */
   keyHint: string;
+  /** Whether the consumer has a password (basic-auth). */
+  hasPassword: boolean;
 }
 
 export interface StoredKey {
@@ -75,6 +78,10 @@ export interface ConsumerStore {
   rotate(name: string): ConsumerKey;
   /** Every consumer's key hash, for the resolver. */
   keyHashes(): StoredKey[];
+  /** Sets (or, with `undefined`, clears) the consumer's password for basic-auth; only a salted scrypt hash is kept. */
+  setPassword(name: string, password: string | undefined): void;
+  /** Every consumer's password hash (`scrypt$...`), for the resolver. */
+  passwordHashes(): { name: string; passwordHash: string }[];
   /** Changes whenever the stored consumers may have changed, through this store or another process. */
   version(): string;
   close(): void;
@@ -106,7 +113,9 @@ export function openConsumerStore(dataDir: string): ConsumerStore {
     insert: db.prepare(
       'INSERT INTO consumers (name, key_hash, key_hint, created_at, key_set_at) VALUES (?, ?, ?, ?, ?)',
     ),
-    list: db.prepare('SELECT name, key_hint, created_at, key_set_at FROM consumers ORDER BY name'),
+    list: db.prepare('SELECT name, key_hint, created_at, key_set_at, password_hash IS NOT NULL AS has_password FROM consumers ORDER BY name'),
+    setPassword: db.prepare('UPDATE consumers SET password_hash = ? WHERE name = ?'),
+    passwords: db.prepare('SELECT name, password_hash FROM consumers WHERE password_hash IS NOT NULL'),
     remove: db.prepare('DELETE FROM consumers WHERE name = ?'),
     rotate: db.prepare('UPDATE consumers SET key_hash = ?, key_hint = ?, key_set_at = ? WHERE name = ?'),
     hashes: db.prepare('SELECT name, key_hash FROM consumers'),
@@ -135,12 +144,13 @@ export function openConsumerStore(dataDir: string): ConsumerStore {
       return { name, key: value };
     },
     list() {
-      const rows = statements.list.all() as { name: string; key_hint: string; created_at: number; key_set_at: number }[];
+      const rows = statements.list.all() as { name: string; key_hint: string; created_at: number; key_set_at: number; has_password: number }[];
       return rows.map((r) => ({
         name: r.name,
         createdAt: new Date(r.created_at).toISOString(),
         keySetAt: new Date(r.key_set_at).toISOString(),
         keyHint: r.key_hint,
+        hasPassword: r.has_password === 1,
       }));
     },
     remove(name) {
@@ -162,6 +172,15 @@ export function openConsumerStore(dataDir: string): ConsumerStore {
       const rows = statements.hashes.all() as { name: string; key_hash: Buffer }[];
       return rows.map((r) => ({ name: r.name, keyHash: r.key_hash }));
     },
+    setPassword(name, password) {
+      if (password !== undefined) checkPassword(password);
+      const { changes } = write(() => statements.setPassword.run(password === undefined ? null : hashPassword(password), name));
+      if (changes === 0) throw new UnknownConsumerError(name);
+    },
+    passwordHashes() {
+      const rows = statements.passwords.all() as { name: string; password_hash: string }[];
+      return rows.map((r) => ({ name: r.name, passwordHash: r.password_hash }));
+    },
     version() {
       return `${db.pragma('data_version', { simple: true }) as number}:${localWrites}`;
     },
@@ -174,9 +193,9 @@ export function openConsumerStore(dataDir: string): ConsumerStore {
 function migrate(db: Database.Database): void {
   db.transaction(() => {
     const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > 1) throw new Error(`${db.name} has schema version ${version}, newer than this Portico understands (1)`);
-    if (version === 1) return;
-    db.exec(`
+    if (version > 2) throw new Error(`${db.name} has schema version ${version}, newer than this Portico understands (2)`);
+    if (version === 2) return;
+    if (version === 0) db.exec(`
       CREATE TABLE consumers (
         name TEXT PRIMARY KEY,
         key_hash BLOB NOT NULL UNIQUE,     -- sha256(key); the key itself is never stored
@@ -185,7 +204,9 @@ function migrate(db: Database.Database): void {
         key_set_at INTEGER NOT NULL
       ) WITHOUT ROWID;
     `);
-    db.pragma('user_version = 1');
+    // 2: passwords for basic-auth, as salted scrypt hashes (password.ts).
+    db.exec('ALTER TABLE consumers ADD COLUMN password_hash TEXT');
+    db.pragma('user_version = 2');
   }).immediate();
 }
 
@@ -205,6 +226,12 @@ function checkKey(key: string): void {
       'invalid_key',
       `an API key must be ${MIN_KEY_LENGTH} to ${MAX_KEY_LENGTH} printable characters without spaces (omit it to generate one)`,
     );
+  }
+}
+
+function checkPassword(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH || password.length > MAX_PASSWORD_LENGTH) {
+    throw new ConsumerError('invalid_password', `a password must be ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters`);
   }
 }
 

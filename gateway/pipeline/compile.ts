@@ -1,3 +1,5 @@
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import findMyWay from 'find-my-way';
 import type { z } from 'zod';
 import { DesignError, type Design, type DesignProblem, type Node } from '../openapi/design.js';
@@ -5,7 +7,7 @@ import { appendPointer } from '../openapi/json-pointer.js';
 import { listOperations, type Operation } from '../openapi/operations.js';
 import { documentExtension, operationExtension, type DocumentExtension, type PolicyReference, type UpstreamDefinition } from './extension.js';
 import type { CompiledPolicy, CompileOptions } from './compiled.js';
-import type { PolicyDefinition, RouteInfo } from './policy.js';
+import { PolicyConfigError, type PolicyDefinition, type PolicyHandlers, type RequestHandler, type RouteInfo } from './policy.js';
 
 export type { CompiledPolicy, CompileOptions } from './compiled.js';
 import { securityPolicy, type SecurityPlan } from './security.js';
@@ -209,7 +211,21 @@ function instantiatePolicy(
     }
     return undefined;
   }
-  const handlers = definition.create(parsed.data, options.services, { ...(name !== undefined && { name }), key: name !== undefined ? `named:${name}` : inlineKey, route });
+  const baseDir = configAt?.file.startsWith('file:') ? dirname(fileURLToPath(configAt.file)) : undefined;
+  let handlers: PolicyHandlers | RequestHandler;
+  try {
+    handlers = definition.create(parsed.data, options.services, {
+      ...(name !== undefined && { name }),
+      key: name !== undefined ? `named:${name}` : inlineKey,
+      route,
+      ...(baseDir !== undefined && { baseDir }),
+    });
+  } catch (error) {
+    if (!(error instanceof PolicyConfigError)) throw error;
+    const where = configAt && { ...configAt, pointer: appendPointer(configAt.pointer, 'with', ...error.path.map(String)) };
+    report(where, `${use}${name ? ` "${name}"` : ''}: ${error.path.length ? error.path.join('.') + ': ' : ''}${error.message}`);
+    return undefined;
+  }
   const { request, response } = typeof handlers === 'function' ? { request: handlers, response: undefined } : handlers;
   const summary = definition.describe?.(parsed.data);
   const secrets = definition.secrets?.(parsed.data);

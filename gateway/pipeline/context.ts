@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import { NEXT, type Outcome, type PolicyContext, type PolicyRequest, type Reply, type ReplyOptions, type RouteInfo } from './policy.js';
+import { NEXT, type Outcome, type PolicyAttribution, type PolicyContext, type PolicyRequest, type Reply, type ReplyOptions, type RouteInfo } from './policy.js';
 import { PROBLEM_CONTENT_TYPE, type Problem } from './problem.js';
 
 /** The per-request context. A class, so that its methods live on the prototype and a request allocates one object. */
@@ -7,6 +7,8 @@ export class RequestContext implements PolicyContext {
   consumer: string | undefined = undefined;
   /** Headers policies asked to add to the response; created on first use. */
   responseHeaders: OutgoingHttpHeaders | undefined = undefined;
+  /** The request body cap a policy set (request-size-limit), and who set it. */
+  requestBodyLimit: { max: number; policy: PolicyAttribution } | undefined = undefined;
   private parsedQuery: URLSearchParams | undefined = undefined;
 
   constructor(
@@ -25,6 +27,18 @@ export class RequestContext implements PolicyContext {
     const existing = headers[key];
     if (existing === undefined) headers[key] = value;
     else headers[key] = Array.isArray(existing) ? [...existing, value] : [String(existing), value];
+  }
+
+  setRequestHeader(name: string, value: string | string[] | undefined): void {
+    // The request's header object is Node's own (`req.headers`): what the mock, validation and the proxy read.
+    const headers = this.request.headers as Record<string, string | string[] | undefined>;
+    const key = name.toLowerCase();
+    if (value === undefined) delete headers[key];
+    else headers[key] = value;
+  }
+
+  limitRequestBody(max: number, policy: PolicyAttribution): void {
+    if (this.requestBodyLimit === undefined || max < this.requestBodyLimit.max) this.requestBodyLimit = { max, policy };
   }
 
   clientKey(by: 'ip' | 'consumer'): string {

@@ -26,6 +26,8 @@ export interface PolicyRequest {
   readonly clientAddress: string;
   /** Path parameters by their names in the template. */
   readonly params: Readonly<Record<string, string>>;
+  /** Headers as received, name, value, name, value, ... with every copy: Node keeps only the first of some (Authorization). */
+  readonly rawHeaders: readonly string[];
 }
 
 export interface Reply {
@@ -57,6 +59,16 @@ export interface PolicyContext {
   query(): URLSearchParams;
   /** Adds a header to whatever response this request gets (reply, mock or upstream). */
   addResponseHeader(name: string, value: string): void;
+  /**
+   * Sets (or, with `undefined`, removes) a header of the request as it goes on: to later policies, the mock and the
+   * upstream. The traffic log keeps the headers the client sent.
+   */
+  setRequestHeader(name: string, value: string | string[] | undefined): void;
+  /**
+   * Caps the request body at `max` bytes: the gateway answers 413 as soon as more arrive, also for a chunked body
+   * while it streams to the upstream. `policy` names who set the cap, for the log.
+   */
+  limitRequestBody(max: number, policy: PolicyAttribution): void;
   /** The key that identifies this client for counting: socket address, or consumer (falling back to the address). */
   clientKey(by: 'ip' | 'consumer'): string;
   next(): Outcome;
@@ -72,6 +84,13 @@ export interface ResponseContext {
   readonly status: number;
   /** Mutable, lower-case names. */
   readonly headers: Record<string, string | string[] | number | undefined>;
+}
+
+/** Who answered or refused, as the traffic log records it. */
+export interface PolicyAttribution {
+  id: string;
+  name?: string;
+  reason: string;
 }
 
 export type RequestHandler = (ctx: PolicyContext) => Outcome | Promise<Outcome>;
@@ -91,6 +110,14 @@ export interface Counters {
 /** Who holds which API key: the workspace's consumer store, seen through a narrow door. */
 export interface ConsumerDirectory {
   findByKey(presentedKey: string): string | undefined;
+  /** Whether `password` is the consumer's password (basic-auth). Absent: no consumer has a password. */
+  checkPassword?(consumer: string, password: string): Promise<boolean>;
+}
+
+/** Counters per calendar period that outlive the process (quotas): one gateway's, kept in the workspace data. */
+export interface QuotaCounters {
+  /** Counts one hit for `key` in the UTC day or month containing `now`; returns the count so far and the period's end. */
+  hit(key: string, period: 'day' | 'month', now: number): { count: number; resetAt: number };
 }
 
 export interface SecretNames {
@@ -102,6 +129,10 @@ export interface PolicyServices {
   counters: Counters;
   consumers: ConsumerDirectory;
   now(): number;
+  /** Persistent quota counters; without them quotas count in memory (and a restart resets them). */
+  quotas?: QuotaCounters;
+  /** A number in [0, 1): fault injection's dice. Default Math.random. */
+  random?(): number;
 }
 
 export interface PolicyInstance {
@@ -110,6 +141,22 @@ export interface PolicyInstance {
   /** Unique per instance in a gateway: counters and caches are keyed by it. */
   key: string;
   route: RouteInfo;
+  /** Directory of the file the configuration is written in: relative paths in a config (key files) start there. */
+  baseDir?: string;
+}
+
+/**
+ * Thrown by `create` for a configuration the schema accepts but that cannot work (a key file that does not exist,
+ * algorithms that do not fit the key). `compile` reports it at the config's place in the document, at `path` below `with`.
+ */
+export class PolicyConfigError extends Error {
+  constructor(
+    message: string,
+    readonly path: readonly (string | number)[] = [],
+  ) {
+    super(message);
+    this.name = 'PolicyConfigError';
+  }
 }
 
 export interface PolicyDefinition<C extends z.ZodType = z.ZodType> {

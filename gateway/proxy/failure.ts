@@ -1,14 +1,14 @@
 /** What went wrong with an upstream, in words a client (and the traffic log) can use. */
 
 export interface Failure {
-  status: 500 | 502 | 504;
+  status: 413 | 500 | 502 | 504;
   title: string;
   detail: string;
   /** A stable short code: the Node/OpenSSL error code, or TIMEOUT. */
   code: string;
 }
 
-const TITLES = { 500: 'Internal Server Error', 502: 'Bad Gateway', 504: 'Gateway Timeout' } as const;
+const TITLES = { 413: 'Content Too Large', 500: 'Internal Server Error', 502: 'Bad Gateway', 504: 'Gateway Timeout' } as const;
 
 /** OpenSSL verification results and Node's host-name check: the peer's certificate was not accepted. */
 const CERTIFICATE = /CERT|UNABLE_TO_|ALTNAME|HOSTNAME_MISMATCH/;
@@ -78,4 +78,9 @@ export function hookFailure(upstream: string, error: unknown): Failure {
     detail: `a response policy failed on the response of upstream ${upstream}: ${messageOf(error)}`,
     code: 'POLICY_ERROR',
   };
+}
+
+/** The client's body passed the cap a policy set while it streamed to the upstream. */
+export function bodyTooLargeFailure(max: number): Failure {
+  return { status: 413, title: TITLES[413], detail: `the request body exceeds the limit of ${max} bytes`, code: 'BODY_TOO_LARGE' };
 }

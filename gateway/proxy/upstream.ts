@@ -15,7 +15,7 @@ import net, { type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import httpProxy from 'http-proxy';
-import { hookFailure, timeoutFailure, upstreamFailure, type Failure } from './failure.js';
+import { bodyTooLargeFailure, hookFailure, timeoutFailure, upstreamFailure, type Failure } from './failure.js';
 import { stripResponseHeaders, upstreamRequestHeaders, type RequestHeaderOptions } from './headers.js';
 import { problemResponseBytes, sendProblem } from './problem.js';
 
@@ -39,6 +39,13 @@ export interface ProxyOutcome {
   upstreamMs?: number;
   /** Set when the exchange failed: upstream error, timeout, client gone. */
   error?: string;
+  /** The failure's stable code when the gateway answered it (TIMEOUT, ECONNREFUSED, BODY_TOO_LARGE, ...). */
+  code?: string;
+}
+
+export interface ForwardOptions {
+  /** Answer 413 (and stop forwarding) once the request body passes this many bytes: for chunked bodies, counted as they stream. */
+  maxRequestBody?: number;
 }
 
 export interface ProxyHooks {
@@ -53,7 +60,7 @@ export interface ProxyHooks {
 export interface Upstream {
   readonly name: string;
   /** Forwards `req` to `path` (normalised path plus raw query) below the upstream URL's path and streams the answer to `res`. Never throws. */
-  forward(req: IncomingMessage, res: ServerResponse, path: string, hooks?: ProxyHooks): void;
+  forward(req: IncomingMessage, res: ServerResponse, path: string, hooks?: ProxyHooks, options?: ForwardOptions): void;
   /**
    * Forwards a WebSocket handshake (the server's `upgrade` event), then the tunnel, to `path` (default: `req.url`)
    * below the upstream URL's path. Other upgrades get a 400 problem. Never throws.
@@ -130,10 +137,15 @@ class ProxiedUpstream implements Upstream {
     this.upgradeHeaderOptions = { upstreamHost: url.host, preserveHost, websocket: true };
   }
 
-  forward(req: IncomingMessage, res: ServerResponse, path: string, hooks?: ProxyHooks): void {
+  forward(req: IncomingMessage, res: ServerResponse, path: string, hooks?: ProxyHooks, options?: ForwardOptions): void {
     const exchange = new HttpExchange(this, req, res, hooks);
     (res as Carrier<ServerResponse, HttpExchange>)[kExchange] = exchange;
     res.once('close', onClientClose);
+    if (options?.maxRequestBody !== undefined) {
+      exchange.maxRequestBody = options.maxRequestBody;
+      (req as Carrier<IncomingMessage, HttpExchange>)[kExchange] = exchange;
+      req.on('data', onRequestData);
+    }
     // http-proxy reads the path and headers from req, synchronously: lend it ours for the call.
     const { url, headers } = req;
     req.url = path;
@@ -209,6 +221,9 @@ class HttpExchange {
   timedOut = false;
   failed = false;
   closed = false;
+  code: string | undefined = undefined;
+  maxRequestBody = Infinity;
+  requestBytes = 0;
 
   constructor(
     readonly upstream: ProxiedUpstream,
@@ -226,6 +241,7 @@ class HttpExchange {
     if (this.failed) return;
     this.failed = true;
     this.error = failure.detail;
+    this.code = failure.code;
     this.proxyReq?.destroy();
     this.proxyRes?.destroy();
     const { req, res } = this;
@@ -247,6 +263,17 @@ class HttpExchange {
 type CarriedRes = Carrier<ServerResponse, HttpExchange>;
 type CarriedReq = Carrier<ClientRequest, HttpExchange>;
 type CarriedMsg = Carrier<IncomingMessage, HttpExchange>;
+
+/** Counts a capped request body as it streams; past the cap the exchange ends in 413 (or a cut connection once answered). */
+function onRequestData(this: CarriedMsg, chunk: Buffer): void {
+  const exchange = this[kExchange];
+  if (exchange === undefined || exchange.failed) return;
+  exchange.requestBytes += chunk.length;
+  if (exchange.requestBytes > exchange.maxRequestBody) {
+    this.off('data', onRequestData);
+    exchange.fail(bodyTooLargeFailure(exchange.maxRequestBody));
+  }
+}
 
 /** http-proxy: the outgoing request has a socket (and no header is flushed yet). */
 function onProxyReq(proxyReq: ClientRequest, _req: IncomingMessage, res: ServerResponse): void {
@@ -332,6 +359,7 @@ function onClientClose(this: ServerResponse): void {
     status: this.headersSent ? this.statusCode : STATUS_CLIENT_GONE,
     upstreamMs: exchange.upstreamMs,
     error: exchange.error,
+    ...(exchange.code !== undefined && { code: exchange.code }),
   });
 }
 

@@ -126,7 +126,7 @@ async function handle(state: State, req: IncomingMessage, res: ServerResponse, r
   const route = match.route;
   if (recorder) recorder.route = route;
   const ctx = new RequestContext(
-    { method, path, rawQuery: target.query.slice(1), headers: req.headers, clientAddress: req.socket.remoteAddress ?? '', params: match.params },
+    { method, path, rawQuery: target.query.slice(1), headers: req.headers, clientAddress: req.socket.remoteAddress ?? '', params: match.params, rawHeaders: req.rawHeaders },
     route.info,
     preflight,
   );
@@ -161,7 +161,8 @@ function proxy(state: State, route: CompiledRoute, ctx: RequestContext, req: Inc
   // Headers policies added (CORS, RateLimit-*) also label the gateway's own 502/504 problems.
   if (ctx.responseHeaders) for (const name in ctx.responseHeaders) res.setHeader(name, ctx.responseHeaders[name]!);
   const needsHooks = recorder !== undefined || ctx.responseHeaders !== undefined || route.responseChain.length > 0;
-  upstream.forward(req, res, path, needsHooks ? new ProxiedExchange(route, ctx, recorder) : undefined);
+  const limit = ctx.requestBodyLimit;
+  upstream.forward(req, res, path, needsHooks || limit !== undefined ? new ProxiedExchange(route, ctx, recorder) : undefined, limit && { maxRequestBody: limit.max });
 }
 
 /** What the gateway does around one proxied exchange, as one object: no closures per request. */
@@ -187,6 +188,10 @@ class ProxiedExchange implements ProxyHooks {
     if (!recorder) return;
     if (outcome.upstreamMs !== undefined) recorder.upstreamMs = outcome.upstreamMs;
     if (outcome.error !== undefined) recorder.error = outcome.error;
+    if (outcome.code === 'BODY_TOO_LARGE' && this.ctx.requestBodyLimit) {
+      recorder.mode = 'rejected';
+      recorder.policy = this.ctx.requestBodyLimit.policy;
+    }
     recorder.done();
   }
 }

@@ -28,10 +28,10 @@ export class RouteRuntime {
 
   async mock(route: CompiledRoute, ctx: RequestContext, req: IncomingMessage, res: ServerResponse, recorder: ExchangeRecorder | undefined, respond: Respond): Promise<void> {
     const { validate, mock } = this.forRoute(route);
-    const reject = (value: Problem, reason: string, headers?: OutgoingHttpHeaders) => {
+    const reject = (value: Problem, reason: string, headers?: OutgoingHttpHeaders, policy: { id: string; name?: string; reason: string } = { id: 'validate-request', reason }) => {
       if (recorder) {
         recorder.mode = 'rejected';
-        recorder.policy = { id: 'validate-request', reason };
+        recorder.policy = policy;
       }
       const body = JSON.stringify(value);
       recorder?.responseBodyWhole(body);
@@ -40,10 +40,12 @@ export class RouteRuntime {
 
     let body: Buffer | undefined;
     if (hasBody(req)) {
-      const read = await readBody(req, this.bodyLimit);
+      const capped = ctx.requestBodyLimit !== undefined && ctx.requestBodyLimit.max < this.bodyLimit ? ctx.requestBodyLimit : undefined;
+      const read = await readBody(req, capped?.max ?? this.bodyLimit);
       if (!read.ok) {
         // The rest of the body stays unread: close the connection rather than parse it as the next request.
-        reject(problem(read.status, read.status === 413 ? 'body-too-large' : 'bad-request', read.status === 413 ? 'Content Too Large' : 'Bad Request', read.reason), read.reason, { connection: 'close' });
+        const by = read.status === 413 && capped ? { ...capped.policy, reason: `${capped.policy.reason}: ${read.reason}` } : undefined;
+        reject(problem(read.status, read.status === 413 ? 'body-too-large' : 'bad-request', read.status === 413 ? 'Content Too Large' : 'Bad Request', read.reason), read.reason, { connection: 'close' }, by);
         return;
       }
       body = read.body;

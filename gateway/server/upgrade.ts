@@ -54,7 +54,7 @@ export async function handleUpgrade(
     return;
   }
   const ctx = new RequestContext(
-    { method: 'GET', path: normalized.path, rawQuery: query.slice(1), headers: req.headers, clientAddress: req.socket.remoteAddress ?? '', params: match.params },
+    { method: 'GET', path: normalized.path, rawQuery: query.slice(1), headers: req.headers, clientAddress: req.socket.remoteAddress ?? '', params: match.params, rawHeaders: req.rawHeaders },
     match.route.info,
     false,
   );

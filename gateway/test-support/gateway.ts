@@ -2,19 +2,19 @@ import { connect } from 'node:net';
 import { loadDesign } from '../openapi/load.js';
 import { compile, type CompileOptions } from '../pipeline/compile.js';
 import { MemoryCounters } from '../pipeline/counters.js';
-import type { ConsumerDirectory } from '../pipeline/policy.js';
+import type { ConsumerDirectory, PolicyServices } from '../pipeline/policy.js';
 import { policiesById } from '../policies/index.js';
 import { createGatewayServer } from '../server/gateway-server.js';
 import type { Exchange } from '../traffic/exchange.js';
 import { tempWorkspace } from './workspace.js';
 
 /** A real gateway on 127.0.0.1:0 for a design given as text; exchanges are collected in memory. */
-export async function startTestGateway(files: Record<string, string>, options: { consumers?: ConsumerDirectory; compile?: Partial<CompileOptions>; log?: boolean } = {}) {
+export async function startTestGateway(files: Record<string, string>, options: { consumers?: ConsumerDirectory; services?: Partial<PolicyServices>; compile?: Partial<CompileOptions>; log?: boolean } = {}) {
   const ws = tempWorkspace(files);
   const design = await loadDesign(ws.path(Object.keys(files)[0]!));
   const table = compile(design, {
     policies: policiesById,
-    services: { counters: new MemoryCounters(), consumers: options.consumers ?? { findByKey: () => undefined }, now: Date.now },
+    services: { counters: new MemoryCounters(), consumers: options.consumers ?? { findByKey: () => undefined }, now: Date.now, ...options.services },
     env: {},
     ...options.compile,
   });
