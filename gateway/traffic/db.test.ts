@@ -24,7 +24,7 @@ describe('openTrafficDb', () => {
         .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'exchanges' ORDER BY name")
         .pluck()
         .all();
-      assert.deepEqual(indexes, ['exchanges_operation_id', 'exchanges_started_at', 'exchanges_status']);
+      assert.deepEqual(indexes, ['exchanges_consumer', 'exchanges_mode', 'exchanges_operation_id', 'exchanges_started_at', 'exchanges_status']);
       const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('exchanges');
       assert.equal(columns.length, 27);
     } finally {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { backfillAggregates } from './aggregates.js';
 
 /**
  * The traffic database: one SQLite file in WAL mode, written by the gateway's single writer
@@ -57,6 +58,43 @@ export const migrations: readonly Migration[] = [
         CREATE INDEX exchanges_status ON exchanges (status);
         CREATE INDEX exchanges_operation_id ON exchanges (operation_id);
       `),
+  },
+  {
+    version: 2,
+    name: 'search, per-minute aggregates, settings',
+    up: (db) => {
+      db.exec(`
+        ALTER TABLE exchanges ADD COLUMN origin TEXT;   -- 'import: file.har', 'replay of #12'
+        CREATE INDEX exchanges_consumer ON exchanges (consumer) WHERE consumer IS NOT NULL;
+        CREATE INDEX exchanges_mode ON exchanges (mode) WHERE mode <> 'mock' AND mode <> 'proxy';
+        -- Full text of URL, headers and text bodies. Contentless: the text stays in exchanges. Filled in batches by
+        -- the writer thread when the gateway is idle (never on the request's commit): traffic_meta.fts_upto.
+        CREATE VIRTUAL TABLE exchanges_fts USING fts5(
+          url, headers, body, content = '', contentless_delete = 1, tokenize = "unicode61 tokenchars '-_.'"
+        );
+        -- One row per minute and operation, updated in the same transaction as the exchanges: the dashboard reads
+        -- these, never the raw rows. hist: latency histogram (histogram.ts).
+        CREATE TABLE traffic_minutes (
+          minute INTEGER NOT NULL,                 -- ms since the epoch, start of the minute
+          operation TEXT NOT NULL,
+          count INTEGER NOT NULL,
+          errors INTEGER NOT NULL,                 -- status >= 500 or a transport error
+          s2xx INTEGER NOT NULL, s3xx INTEGER NOT NULL, s4xx INTEGER NOT NULL, s5xx INTEGER NOT NULL,
+          hist BLOB NOT NULL,
+          PRIMARY KEY (minute, operation)
+        ) WITHOUT ROWID;
+        -- Per minute: requests by consumer ('consumer') and rejections by policy ('rejected').
+        CREATE TABLE traffic_minute_names (
+          minute INTEGER NOT NULL,
+          kind TEXT NOT NULL,
+          name TEXT NOT NULL,
+          count INTEGER NOT NULL,
+          PRIMARY KEY (minute, kind, name)
+        ) WITHOUT ROWID;
+        CREATE TABLE traffic_meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+      `);
+      backfillAggregates(db);
+    },
   },
 ];
 

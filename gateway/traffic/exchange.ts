@@ -51,6 +51,8 @@ export interface Exchange {
   responseBody?: CapturedBody;
   /** A transport-level failure (upstream reset, client aborted). */
   error?: string;
+  /** Not live traffic: 'import: file.har', 'replay of #12'. */
+  origin?: string;
 }
 
 /** Header objects (`res.getHeaders()`) as name, value, name, value, ...; header lists unchanged. */

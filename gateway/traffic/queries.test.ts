@@ -61,6 +61,7 @@ describe('latestExchanges', () => {
       mode: 'rejected',
       status: 401,
       durationMs: 3.25,
+      responseSize: 92,
       policy: { id: 'api-key', name: 'keys', reason: 'missing key' },
     });
     assert.equal(newest?.consumer, 'web');

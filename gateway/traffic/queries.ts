@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import Database, { type Statement } from 'better-sqlite3';
 import { schemaVersion, userVersion, type Db } from './db.js';
 import type { CapturedBody, Exchange, ExchangeMode, RawHeaders } from './exchange.js';
+import { filterCondition } from './filter-sql.js';
+import type { TrafficFilter } from './filter.js';
 
 /** Reads of the traffic log. They never write, so they work on a read-only connection too. */
 
@@ -10,6 +12,8 @@ export type ExchangeRow = Pick<Exchange, 'method' | 'url' | 'route' | 'operation
   id: number;
   /** ISO 8601, UTC. */
   startedAt: string;
+  /** Full size of the response body. */
+  responseSize?: number;
 };
 
 /** Everything logged about one exchange; headers as stored (flattened, redacted). */
@@ -28,8 +32,10 @@ export interface LatestOptions {
 
 export const MAX_PAGE = 1000;
 
-const rowColumns = `id, started_at, method, url, route, operation_id, mode, status, duration_ms, consumer,
+const rowColumns = `id, started_at, method, url, route, operation_id, mode, status, duration_ms, response_body_size, consumer,
   policy_id, policy_name, policy_reason, error`;
+/** The same columns on the alias `e`. */
+const rowColumnsOfE = rowColumns.split(',').map((c) => `e.${c.trim()}`).join(', ');
 
 interface Statements {
   latest: Statement<[number]>;
@@ -124,6 +130,7 @@ function toRow(r: SqlRow): ExchangeRow {
     mode: r.mode as ExchangeMode,
     status: r.status as number,
     durationMs: r.duration_ms as number,
+    ...optional('responseSize', (r.response_body_size as number | null | undefined) ?? null),
     ...optional('consumer', r.consumer as string | null),
     ...(r.policy_id === null
       ? {}
@@ -146,4 +153,105 @@ function toBody(bytes: unknown, size: unknown, sha256: unknown): CapturedBody | 
 /** `{ key: value }` when the column has a value, `{}` for SQL NULL: rows carry no `undefined` fields. */
 function optional<K extends string, V>(key: K, value: V | null): { [P in K]?: V } {
   return (value === null ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+export interface PageOptions {
+  limit: number;
+  /** Only exchanges older than this id (keyset pagination: the last id of the previous page). */
+  beforeId?: number;
+  /** Only exchanges newer than this id (what arrived since the newest one shown). */
+  afterId?: number;
+}
+
+/** Newest first, matching the filter. */
+export function queryExchanges(db: Db, filter: TrafficFilter, page: PageOptions): ExchangeRow[] {
+  const limit = Math.min(MAX_PAGE, Math.max(1, Math.trunc(page.limit)));
+  const { where, params } = filterCondition(db, filter);
+  const bounds: string[] = [];
+  if (page.beforeId !== undefined) {
+    bounds.push('e.id < ?');
+    params.push(Math.trunc(page.beforeId));
+  }
+  if (page.afterId !== undefined) {
+    bounds.push('e.id > ?');
+    params.push(Math.trunc(page.afterId));
+  }
+  const sql = `SELECT ${rowColumnsOfE} FROM exchanges e WHERE ${[where, ...bounds].join(' AND ')} ORDER BY e.id DESC LIMIT ?`;
+  return (db.prepare(sql).all(...params, limit) as SqlRow[]).map(toRow);
+}
+
+/** How many exchanges match, counting at most `cap` (a count over a million filtered rows is not worth its time). */
+export function countExchanges(db: Db, filter: TrafficFilter, cap = 100_000): { count: number; capped: boolean } {
+  const { where, params } = filterCondition(db, filter);
+  const sql =
+    where === '1'
+      ? 'SELECT count(*) AS n FROM exchanges'
+      : `SELECT count(*) AS n FROM (SELECT 1 FROM exchanges e WHERE ${where} LIMIT ${Math.trunc(cap) + 1})`;
+  const n = (db.prepare(sql).get(...params) as { n: number }).n;
+  return where === '1' ? { count: n, capped: false } : { count: Math.min(n, cap), capped: n > cap };
+}
+
+/** The stored row of one exchange, columns by name; for export and replay. */
+export function rawExchange(db: Db, id: number): SqlRow | undefined {
+  return prepared(db).byId.get(Math.trunc(id)) as SqlRow | undefined;
+}
+
+/** Raw rows of many exchanges, newest first: by ids, or the filter's result. */
+export function rawExchanges(db: Db, selection: { ids?: readonly number[]; filter: TrafficFilter; limit: number }): SqlRow[] {
+  if (selection.ids) {
+    const rows: SqlRow[] = [];
+    for (const id of [...selection.ids].sort((a, b) => b - a)) {
+      const row = rawExchange(db, id);
+      if (row) rows.push(row);
+    }
+    return rows;
+  }
+  const { where, params } = filterCondition(db, selection.filter);
+  return db.prepare(`SELECT e.* FROM exchanges e WHERE ${where} ORDER BY e.id DESC LIMIT ?`).all(...params, Math.trunc(selection.limit)) as SqlRow[];
+}
+
+/** Logged body as the UI gets it. */
+export interface BodyView {
+  base64: string;
+  size: number;
+  truncated: boolean;
+  sha256: string;
+}
+
+export type ExchangeView = ExchangeRow & {
+  rawUrl: string;
+  upstream?: string;
+  upstreamMs?: number;
+  gatewayMs: number;
+  clientAddress: string;
+  requestHeaders: [string, string][];
+  responseHeaders: [string, string][];
+  requestBody?: BodyView;
+  responseBody?: BodyView;
+  origin?: string;
+};
+
+export function exchangeView(db: Db, id: number): ExchangeView | undefined {
+  const detail = getExchange(db, id);
+  if (!detail) return undefined;
+  const { requestBody, responseBody, requestHeaders, responseHeaders, ...rest } = detail;
+  const origin = (rawExchange(db, id)?.origin as string | null | undefined) ?? null;
+  return {
+    ...rest,
+    requestHeaders: pairs(requestHeaders),
+    responseHeaders: pairs(responseHeaders),
+    ...optional('requestBody', requestBody ? bodyView(requestBody) : null),
+    ...optional('responseBody', responseBody ? bodyView(responseBody) : null),
+    ...optional('origin', origin),
+  };
+}
+
+export function pairs(flat: RawHeaders): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i]!, flat[i + 1]!]);
+  return out;
+}
+
+function bodyView(body: CapturedBody): BodyView {
+  return { base64: body.bytes.toString('base64'), size: body.size, truncated: body.bytes.length < body.size, sha256: body.sha256 ?? '' };
 }

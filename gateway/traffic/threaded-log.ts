@@ -14,13 +14,23 @@ export interface WorkerSetup {
   redact?: RedactOptions;
 }
 export type WorkerRequest = { type: 'batch'; exchanges: Exchange[] } | { type: 'close' };
-export type WorkerReply = { type: 'ready' } | { type: 'committed'; count: number } | { type: 'error'; message: string; dropped: number } | { type: 'closed' };
+export type WorkerReply =
+  | { type: 'ready' }
+  | { type: 'committed'; count: number; ids: number[] }
+  | { type: 'error'; message: string; dropped: number }
+  /** Retention deleted old exchanges. */
+  | { type: 'trimmed' }
+  | { type: 'closed' };
 
 export interface ThreadedTrafficLogOptions {
   /** Longest an exchange waits before it is posted to the writer. Default 10 ms. */
   batchMs?: number;
   redact?: RedactOptions;
   onError?: (message: string, dropped: number) => void;
+  /** Ids (ascending) of exchanges just committed. */
+  onCommitted?: (ids: number[]) => void;
+  /** Retention deleted old exchanges. */
+  onTrimmed?: () => void;
 }
 
 export interface ThreadedTrafficLog {
@@ -55,7 +65,10 @@ export async function openThreadedTrafficLog(file: string, options: ThreadedTraf
   });
 
   worker.on('message', (message: WorkerReply) => {
-    if (message.type === 'committed') counts.committed += message.count;
+    if (message.type === 'committed') {
+      counts.committed += message.count;
+      options.onCommitted?.(message.ids);
+    } else if (message.type === 'trimmed') options.onTrimmed?.();
     else if (message.type === 'error') {
       counts.dropped += message.dropped;
       (options.onError ?? warn)(message.message, message.dropped);

@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Statement } from 'better-sqlite3';
 import { openTrafficDb, type Db } from './db.js';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
+import { MinuteAggregator } from './aggregates.js';
 import { flattenHeaders, type CapturedBody, type Exchange } from './exchange.js';
 import { createRedactor, type RedactOptions, type Redactor } from './redact.js';
 
@@ -63,8 +64,8 @@ const insertSql = `
     duration_ms, upstream_ms, gateway_ms, client_address, consumer, upstream,
     policy_id, policy_name, policy_reason, request_headers, response_headers,
     request_body, request_body_size, request_body_sha256,
-    response_body, response_body_size, response_body_sha256, error
-  ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+    response_body, response_body_size, response_body_sha256, error, origin
+  ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 export function openTrafficLog(file: string, options: TrafficLogOptions = {}): TrafficLog {
   const batchMs = Math.max(0, options.batchMs ?? 10);
@@ -80,11 +81,15 @@ export function openTrafficLog(file: string, options: TrafficLogOptions = {}): T
   let closed = false;
   const counts: TrafficLogStats = { appended: 0, committed: 0, dropped: 0, slowestCommitMs: 0 };
 
+  const aggregator = new MinuteAggregator();
   const insertAll = db.transaction((batch: Exchange[]): number[] => {
     const ids = new Array<number>(batch.length);
     for (let i = 0; i < batch.length; i++) {
-      ids[i] = Number(insert.run(row(batch[i] as Exchange, redactor)).lastInsertRowid);
+      const exchange = batch[i] as Exchange;
+      ids[i] = Number(insert.run(row(exchange, redactor)).lastInsertRowid);
+      aggregator.add(exchange);
     }
+    aggregator.write(db);
     return ids;
   });
 
@@ -178,6 +183,7 @@ function row(e: Exchange, redactor: Redactor): unknown[] {
     e.responseBody?.size ?? null,
     hashOf(e.responseBody),
     e.error ?? null,
+    e.origin ?? null,
   ];
 }
 
@@ -190,7 +196,7 @@ function bytesOf(body: CapturedBody | undefined): Buffer | null {
 
 function hashOf(body: CapturedBody | undefined): string | null {
   if (!body) return null;
-  return body.sha256 ?? createHash('sha256').update(body.bytes).digest('hex');
+  return body.sha256 ?? hash('sha256', body.bytes, 'hex');
 }
 
 function defaultOnError(error: unknown, dropped: number): void {
