@@ -19,6 +19,7 @@ import { configureSchemas, openapiVersion } from '../features/editor/schemas';
 import { FolderOpenIcon, LogoIcon } from '../ui/icons';
 import { Resizer } from '../ui/resizer';
 import { basename } from '../features/workspace/paths';
+import { InspectorViews, ViewSwitch, type View } from '../features/traffic/views';
 
 /**
  * The app: one workspace view at a time. Opening another folder (or creating one) switches the engine first, then
@@ -37,6 +38,7 @@ function WorkspaceView({ onSwitched }: { onSwitched: () => void }) {
   const error = useStore(ws.store, (s) => s.error);
   const [showPreview, setShowPreview] = useState(true);
   const [dialog, setDialog] = useState(false);
+  const [view, setView] = useState<View>('design');
 
   const root = info?.root;
   useEffect(() => {
@@ -84,7 +86,7 @@ function WorkspaceView({ onSwitched }: { onSwitched: () => void }) {
 
   const name = info ? basename(info.root.replace(/[\\/]+$/, '')) : '';
   return (
-    <div className={`layout${showPreview ? '' : ' no-preview'}`}>
+    <div className={`layout${showPreview ? '' : ' no-preview'}`} data-view={view}>
       <header className="top-bar">
         <div className="brand">
           <LogoIcon /> <span>Portico</span>
@@ -95,6 +97,7 @@ function WorkspaceView({ onSwitched }: { onSwitched: () => void }) {
           {info && <span className="muted">/ {info.spec || 'no design'}</span>}
           <span className="crumbs-caret" aria-hidden>▾</span>
         </button>
+        <ViewSwitch view={view} onChange={setView} />
         <div className="spacer" />
         <GatewayControl ws={ws} />
         <button className={`btn ghost${showPreview ? ' on' : ''}`} onClick={() => setShowPreview(!showPreview)} aria-pressed={showPreview}>
@@ -119,6 +122,7 @@ function WorkspaceView({ onSwitched }: { onSwitched: () => void }) {
       </main>
       {showPreview && <Resizer variable="--preview" axis="x" invert min={280} max={1000} />}
       {showPreview && <PreviewPane ws={ws} preview={runner.preview} />}
+      <InspectorViews view={view} api={api} ws={ws} onShowDesign={() => setView('design')} />
       <StatusBar ws={ws} />
       {dialog && (
         <WorkspaceDialog

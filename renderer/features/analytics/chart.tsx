@@ -1,0 +1,85 @@
+// A time-series chart on uPlot (small, fast, canvas): follows its container's width and the app's colours.
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { useColorScheme } from '../../ui/use-color-scheme';
+
+export interface SeriesSpec {
+  label: string;
+  /** A CSS colour or a `var(--name)` of app.css. */
+  color: string;
+  kind?: 'line' | 'bars' | 'area';
+  /** Points of this series are formatted with this (the legend and the axis). */
+  format?: (v: number) => string;
+}
+
+/** Resolves `var(--x)` against the document, since a canvas needs a concrete colour. */
+function resolve(color: string): string {
+  const m = /^var\((--[\w-]+)\)$/.exec(color);
+  return m ? getComputedStyle(document.documentElement).getPropertyValue(m[1]!).trim() || '#888' : color;
+}
+
+const alpha = (color: string, a: number) => `color-mix(in srgb, ${color} ${Math.round(a * 100)}%, transparent)`;
+
+export function TimeChart({ title, x, series, values, height = 180, yFormat, testId }: { title: string; x: number[]; series: SeriesSpec[]; values: Array<Array<number | null>>; height?: number; yFormat?: (v: number) => string; testId?: string }) {
+  const host = useRef<HTMLDivElement>(null);
+  const plot = useRef<uPlot | null>(null);
+  const scheme = useColorScheme();
+  const shape = series.map((s) => `${s.label}:${s.kind ?? 'line'}`).join('|');
+
+  useEffect(() => {
+    const el = host.current!;
+    const text = resolve('var(--text-3)');
+    const grid = resolve('var(--border)');
+    const axis = { stroke: text, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1, size: 4 }, font: '11px system-ui, sans-serif' };
+    const opts: uPlot.Options = {
+      width: el.clientWidth || 400,
+      height,
+      cursor: { drag: { x: false, y: false }, points: { size: 6 } },
+      legend: { live: true },
+      scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.08 : 1] } },
+      axes: [
+        { ...axis, space: 70 },
+        { ...axis, size: 56, values: (_u, ticks) => ticks.map((t) => (yFormat ? yFormat(t) : String(t))) },
+      ],
+      series: [
+        {},
+        ...series.map((s) => {
+          const stroke = resolve(s.color);
+          const kind = s.kind ?? 'line';
+          return {
+            label: s.label,
+            stroke,
+            width: kind === 'bars' ? 0 : 1.6,
+            fill: kind === 'bars' ? alpha(stroke, 0.7) : kind === 'area' ? alpha(stroke, 0.14) : undefined,
+            points: { show: false },
+            spanGaps: false,
+            ...(kind === 'bars' ? { paths: uPlot.paths.bars!({ size: [0.72, 24], gap: 1 }) } : {}),
+            value: (_u: uPlot, v: number | null) => (v == null ? '–' : s.format ? s.format(v) : String(v)),
+          } satisfies uPlot.Series;
+        }),
+      ],
+    };
+    const u = new uPlot(opts, [x, ...values] as uPlot.AlignedData, el);
+    plot.current = u;
+    const observer = new ResizeObserver(() => u.setSize({ width: el.clientWidth, height }));
+    observer.observe(el);
+    return () => {
+      observer.disconnect();
+      u.destroy();
+      plot.current = null;
+    };
+    // Data changes go through setData below; a new shape or colour scheme builds the chart again.
+  }, [shape, scheme, height]);
+
+  useEffect(() => {
+    plot.current?.setData([x, ...values] as uPlot.AlignedData);
+  }, [x, values]);
+
+  return (
+    <figure className="chart" data-testid={testId}>
+      <figcaption>{title}</figcaption>
+      <div ref={host} className="chart-host" />
+    </figure>
+  );
+}
