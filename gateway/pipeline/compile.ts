@@ -10,7 +10,7 @@ import type { CompiledPolicy, CompileOptions } from './compiled.js';
 import { PolicyConfigError, type PolicyDefinition, type PolicyHandlers, type RequestHandler, type RouteInfo } from './policy.js';
 
 export type { CompiledPolicy, CompileOptions } from './compiled.js';
-import { securityPolicy, type SecurityPlan } from './security.js';
+import { AUTH_POLICIES, securityPolicy, type SecurityPlan } from './security.js';
 
 /** Compile a design into a route table: every check and every policy's `create` runs here, once, not per request. */
 
@@ -71,7 +71,7 @@ export function compile(design: Design, options: CompileOptions): RouteTable {
     problems.push(design.problem({ file: extensionNode.file, pointer: appendPointer(extensionNode.pointer, 'upstream') }, `unknown upstream "${defaultUpstream}"`));
   }
 
-  const security = securityPolicy(design, options, warnings);
+  const security = securityPolicy(design, options, warnings, problems);
   const routes: CompiledRoute[] = [];
   const globalApply = extension.apply ?? [];
 
@@ -89,7 +89,7 @@ export function compile(design: Design, options: CompileOptions): RouteTable {
       });
     };
     instantiate(globalApply, extensionNode, 'global');
-    const plan: SecurityPlan | undefined = chain.some((p) => p.id === 'api-key') ? undefined : security.planFor(operation);
+    const plan: SecurityPlan | undefined = chain.some((p) => AUTH_POLICIES.has(p.id)) ? undefined : security.planFor(operation);
     if (plan) chain.push(plan.policy);
     instantiate(opExtension.apply ?? [], opExtensionNode, `${operation.method} ${operation.path}`);
     checkTerminalLast(design, chain, opExtensionNode ?? extensionNode, options.policies, problems);

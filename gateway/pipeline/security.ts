@@ -1,12 +1,22 @@
-import type { Design } from '../openapi/design.js';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Design, DesignProblem } from '../openapi/design.js';
+import { appendPointer } from '../openapi/json-pointer.js';
 import type { Operation } from '../openapi/operations.js';
 import type { CompileOptions, CompiledPolicy } from './compiled.js';
-import { NEXT, type Outcome, type PolicyContext, type RequestHandler, type SecretNames } from './policy.js';
+import { NEXT, PolicyConfigError, type Outcome, type PolicyContext, type RequestHandler, type SecretNames } from './policy.js';
 
 /**
- * The document's `security` requirements enforced without any explicit policy: an operation that requires an
- * `apiKey` scheme gets key auth. Requirements are OR-ed, the schemes inside one requirement AND-ed, as OpenAPI says.
+ * The document's `security` requirements enforced without any explicit policy. Requirements are OR-ed, the schemes
+ * inside one requirement AND-ed, as OpenAPI says. Each scheme maps to a policy:
+ * - `apiKey` → api-key (where and under which name, from the scheme);
+ * - `http` `basic` → basic-auth (the scheme's `x-portico`, if any, is its config: `{ realm }`);
+ * - `http` `bearer`, `oauth2`, `openIdConnect` → jwt, configured by the scheme's `x-portico` (where the keys are:
+ *   `jwksUrl`, `keyFile` or `secretFile`; `issuer`, `audience`, ...). Without it the scheme is reported as not enforced.
  */
+
+/** Policies that authenticate: an explicit one in a route's chain replaces the plan from `security`. */
+export const AUTH_POLICIES: ReadonlySet<string> = new Set(['api-key', 'basic-auth', 'jwt']);
 
 export interface SecurityPlan {
   policy: CompiledPolicy;
@@ -14,29 +24,61 @@ export interface SecurityPlan {
 
 interface SchemeCheck {
   name: string;
+  policyId: string;
   handler: RequestHandler;
   secrets: SecretNames;
 }
 
-export function securityPolicy(design: Design, options: CompileOptions, warnings: string[]) {
+export function securityPolicy(design: Design, options: CompileOptions, warnings: string[], problems: DesignProblem[] = []) {
   const schemes = design.get<Record<string, unknown>>(design.root, 'components', 'securitySchemes');
   const checks = new Map<string, SchemeCheck | null>();
   const warned = new Set<string>();
 
+  const notEnforced = (schemeName: string, type: string, hint = '') => {
+    if (warned.has(schemeName)) return;
+    warned.add(schemeName);
+    warnings.push(`security scheme "${schemeName}" (${type}) is not enforced by the gateway${hint}; operations that require it accept any request`);
+  };
+
   const checkFor = (schemeName: string): SchemeCheck | null => {
     if (checks.has(schemeName)) return checks.get(schemeName)!;
-    const scheme = schemes ? design.get<Record<string, unknown>>(schemes, schemeName)?.value : undefined;
+    const node = schemes ? design.get<Record<string, unknown>>(schemes, schemeName) : undefined;
+    const scheme = node?.value;
+    const extension = scheme?.['x-portico'];
+    const httpScheme = typeof scheme?.scheme === 'string' ? scheme.scheme.toLowerCase() : undefined;
+    let policyId: string | undefined;
+    let config: unknown;
+    if (scheme?.type === 'apiKey' && typeof scheme.name === 'string') [policyId, config] = ['api-key', { in: scheme.in, name: scheme.name }];
+    else if (scheme?.type === 'http' && httpScheme === 'basic') [policyId, config] = ['basic-auth', extension ?? {}];
+    else if ((scheme?.type === 'http' && httpScheme === 'bearer') || scheme?.type === 'oauth2' || scheme?.type === 'openIdConnect') {
+      if (extension === undefined) {
+        notEnforced(schemeName, String(scheme.type), ': say where its token keys are with x-portico on the scheme ({ jwksUrl | keyFile | secretFile, issuer, audience })');
+        checks.set(schemeName, null);
+        return null;
+      }
+      [policyId, config] = ['jwt', extension];
+    }
+    const definition = policyId === undefined ? undefined : options.policies.get(policyId);
     let check: SchemeCheck | null = null;
-    const apiKey = options.policies.get('api-key');
-    if (scheme?.type === 'apiKey' && apiKey && typeof scheme.name === 'string') {
-      const config = apiKey.config.parse({ in: scheme.in, name: scheme.name });
-      const created = apiKey.create(config, options.services, { key: `scheme:${schemeName}`, route: { method: '*', path: '*' } });
-      const handler = typeof created === 'function' ? created : created.request;
-      if (handler) check = { name: schemeName, handler, secrets: apiKey.secrets?.(config) ?? {} };
-    } else if (!warned.has(schemeName)) {
-      warned.add(schemeName);
-      const type = scheme ? String(scheme.type) : 'undefined';
-      warnings.push(`security scheme "${schemeName}" (${type}) is not enforced by the gateway yet; operations that require it accept any request`);
+    if (!definition || !node) {
+      notEnforced(schemeName, scheme ? `${String(scheme.type)}${httpScheme ? ' ' + httpScheme : ''}` : 'undefined', ' yet');
+    } else {
+      const at = (path: readonly (string | number)[]) =>
+        policyId === 'api-key' ? node : { file: node.file, pointer: appendPointer(node.pointer, 'x-portico', ...path.map(String)) };
+      const parsed = definition.config.safeParse(config);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) problems.push(design.problem(at(issue.path as (string | number)[]), `security scheme "${schemeName}" (${definition.id}): ${issue.path.length ? issue.path.join('.') + ': ' : ''}${issue.message}`));
+      } else {
+        try {
+          const baseDir = node.file.startsWith('file:') ? dirname(fileURLToPath(node.file)) : undefined;
+          const created = definition.create(parsed.data, options.services, { key: `scheme:${schemeName}`, route: { method: '*', path: '*' }, ...(baseDir !== undefined && { baseDir }) });
+          const handler = typeof created === 'function' ? created : created.request;
+          if (handler) check = { name: schemeName, policyId: definition.id, handler, secrets: definition.secrets?.(parsed.data) ?? {} };
+        } catch (error) {
+          if (!(error instanceof PolicyConfigError)) throw error;
+          problems.push(design.problem(at(error.path), `security scheme "${schemeName}" (${definition.id}): ${error.path.length ? error.path.join('.') + ': ' : ''}${error.message}`));
+        }
+      }
     }
     checks.set(schemeName, check);
     return check;
@@ -60,7 +102,9 @@ export function securityPolicy(design: Design, options: CompileOptions, warnings
         query: alternatives.flat().flatMap((c) => c.secrets.query ?? []),
       };
       const label = `security (${requirements.map((r) => Object.keys(r).join(' + ')).join(' | ')})`;
-      return { policy: { id: 'api-key', name: 'security', label, request: handler, preflight: false, secrets } };
+      const ids = new Set(alternatives.flat().map((c) => c.policyId));
+      const id = ids.size === 1 ? [...ids][0]! : 'security';
+      return { policy: { id, name: 'security', label, request: handler, preflight: false, secrets } };
     },
   };
 }

@@ -18,8 +18,9 @@ export function requestHandlerOf(definition: PolicyDefinition, config: unknown, 
   return handler;
 }
 
-export function asReply(outcome: Outcome | undefined): Reply {
-  assert.ok(outcome !== undefined && outcome !== NEXT, 'expected a reply');
+/** A synchronous reply (await an asynchronous policy's outcome first). */
+export function asReply(outcome: Outcome | Promise<Outcome> | undefined): Reply {
+  assert.ok(outcome !== undefined && outcome !== NEXT && !(outcome instanceof Promise), 'expected a reply');
   return outcome as Reply;
 }
 
