@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
 import { EXIT_BAD_INPUT, reportError } from './cli/errors.js';
+import { readVersion } from './version.js';
 
 /** `portico`: the engine's command-line door. Each command is imported only when used, to keep start-up fast. */
 
@@ -30,19 +30,6 @@ Options:
   -v, --version       print the version
 
 Exit codes: 0 ok, 1 runtime failure or lint errors, 2 bad input (arguments or design).`;
-
-/** From gateway/cli.ts (tsx) or dist/gateway/cli.js (built): the manifest is one or two folders up. */
-function readVersion(): string {
-  for (const candidate of ['../package.json', '../../package.json']) {
-    try {
-      const manifest = JSON.parse(readFileSync(new URL(candidate, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (manifest.name === 'portico' && manifest.version) return manifest.version;
-    } catch {
-      // try the next one
-    }
-  }
-  return 'unknown';
-}
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

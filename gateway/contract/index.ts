@@ -56,6 +56,129 @@ export const gatewayStatus = z.object({
 });
 export type GatewayStatus = z.infer<typeof gatewayStatus>;
 
+export const exchangeMode = z.enum(['mock', 'proxy', 'policy', 'rejected', 'unroutable']);
+
+/** One line of the traffic list: no headers, no bodies. */
+export const exchangeSummary = z.object({
+  id: z.number().int(),
+  /** ISO 8601, UTC. */
+  startedAt: z.string(),
+  method: z.string(),
+  /** Normalised path plus the raw query. */
+  url: z.string(),
+  /** Path template of the matched operation. */
+  route: z.string().optional(),
+  operationId: z.string().optional(),
+  mode: exchangeMode,
+  status: z.number().int(),
+  durationMs: z.number(),
+  /** Full size of the response body in bytes. */
+  responseSize: z.number().int().optional(),
+  consumer: z.string().optional(),
+  /** The policy that answered or rejected the request, and why. */
+  policy: z.object({ id: z.string(), name: z.string().optional(), reason: z.string() }).optional(),
+  /** A transport-level failure (upstream reset, client aborted). */
+  error: z.string().optional(),
+});
+export type ExchangeSummary = z.infer<typeof exchangeSummary>;
+
+/** A logged body: the first bytes (base64), the full size, and whether the capture was cut. */
+export const loggedBody = z.object({
+  base64: z.string(),
+  size: z.number().int(),
+  truncated: z.boolean(),
+  sha256: z.string(),
+});
+export type LoggedBody = z.infer<typeof loggedBody>;
+
+/** A finding of checking a logged exchange against the current design. */
+export const validationFinding = z.object({
+  in: z.enum(['request', 'response']),
+  /** JSON pointer into the request part or body, e.g. /query/limit or /body/name. */
+  pointer: z.string(),
+  message: z.string(),
+});
+export type ValidationFinding = z.infer<typeof validationFinding>;
+
+export const exchangeDetail = exchangeSummary.extend({
+  rawUrl: z.string(),
+  upstream: z.string().optional(),
+  upstreamMs: z.number().optional(),
+  gatewayMs: z.number(),
+  clientAddress: z.string(),
+  /** Redacted, in wire order. */
+  requestHeaders: z.array(z.tuple([z.string(), z.string()])),
+  responseHeaders: z.array(z.tuple([z.string(), z.string()])),
+  requestBody: loggedBody.optional(),
+  responseBody: loggedBody.optional(),
+  /** The exchange checked against the design as it is now; absent when the route is no longer in the design. */
+  validation: z.array(validationFinding).optional(),
+  /** Set on exchanges added by `traffic.import` or `traffic.replay`: where it came from. */
+  origin: z.string().optional(),
+});
+export type ExchangeDetail = z.infer<typeof exchangeDetail>;
+
+/** The inspector's query language, e.g. `status:5xx op:getPet method:POST since:10m slower:200ms "timeout"`. */
+const trafficFilter = z.string().max(2000).default('');
+
+export const statsBucket = z.object({
+  /** Start of the bucket, ms since the epoch. */
+  t: z.number(),
+  count: z.number().int(),
+  errors: z.number().int(),
+  s2xx: z.number().int(),
+  s3xx: z.number().int(),
+  s4xx: z.number().int(),
+  s5xx: z.number().int(),
+  p50: z.number().nullable(),
+  p95: z.number().nullable(),
+  p99: z.number().nullable(),
+});
+export const operationStats = z.object({
+  operation: z.string(),
+  count: z.number().int(),
+  errors: z.number().int(),
+  p50: z.number().nullable(),
+  p95: z.number().nullable(),
+  p99: z.number().nullable(),
+});
+export const trafficStats = z.object({
+  from: z.number(),
+  to: z.number(),
+  /** Width of one bucket in ms. */
+  bucketMs: z.number(),
+  total: z.number().int(),
+  errors: z.number().int(),
+  p50: z.number().nullable(),
+  p95: z.number().nullable(),
+  p99: z.number().nullable(),
+  buckets: z.array(statsBucket),
+  operations: z.array(operationStats),
+  consumers: z.array(z.object({ consumer: z.string(), count: z.number().int() })),
+  rejectedBy: z.array(z.object({ policy: z.string(), count: z.number().int() })),
+  durationMs: z.number(),
+});
+export type TrafficStats = z.infer<typeof trafficStats>;
+
+export const trafficInfo = z.object({
+  file: z.string(),
+  sizeBytes: z.number().int(),
+  count: z.number().int(),
+  retention: z.object({ maxCount: z.number().int().positive().optional(), maxAgeHours: z.number().positive().optional() }),
+});
+export type TrafficInfo = z.infer<typeof trafficInfo>;
+
+export const replayRequest = z.object({
+  method: z.string().regex(/^[A-Za-z]+$/).max(20),
+  /** Path and query, relative to the gateway. */
+  url: z.string().startsWith('/').max(16_384),
+  headers: z.array(z.tuple([z.string(), z.string()])).max(500),
+  /** Body as text; `bodyBase64` for binary. */
+  body: z.string().optional(),
+  bodyBase64: z.string().optional(),
+});
+export type ReplayRequest = z.infer<typeof replayRequest>;
+
 /** Unsaved editor contents, by workspace-relative path, that lint and preview see instead of the files on disk. */
 const overlays = z.record(z.string(), z.string()).default({});
 
@@ -84,6 +207,42 @@ export const methods = {
   'design.lint': method(z.object({ overlays }).strict(), z.object({ problems: z.array(problem), durationMs: z.number() })),
   /** The design as one JSON document with every external ref inlined (for the docs preview). */
   'design.bundle': method(z.object({ overlays }).strict(), z.object({ document: z.unknown(), problems: z.array(problem) })),
+  /** Newest first; keyset pagination with `beforeId`; `afterId` for what arrived since (live updates). */
+  'traffic.query': method(
+    z.object({ filter: trafficFilter, limit: z.number().int().min(1).max(1000).default(200), beforeId: z.number().int().optional(), afterId: z.number().int().optional() }).strict(),
+    z.object({ rows: z.array(exchangeSummary), durationMs: z.number() }),
+  ),
+  /** How many exchanges match a filter (capped for speed; `capped` when there are more). */
+  'traffic.count': method(z.object({ filter: trafficFilter }).strict(), z.object({ count: z.number().int(), capped: z.boolean() })),
+  'traffic.get': method(z.object({ id: z.number().int() }).strict(), exchangeDetail),
+  /** Full-text search over URLs, headers and bodies, with a snippet of where it matched. */
+  'traffic.search': method(
+    z.object({ text: z.string().min(1).max(500), limit: z.number().int().min(1).max(1000).default(100) }).strict(),
+    z.object({ rows: z.array(exchangeSummary.extend({ snippet: z.string() })), durationMs: z.number() }),
+  ),
+  'traffic.stats': method(
+    z.object({ from: z.number().optional(), to: z.number().optional(), filter: trafficFilter }).strict(),
+    trafficStats,
+  ),
+  /** HAR 1.2 of the given exchanges, or of the filter's result (newest first, up to `limit`); secrets stay redacted. */
+  'traffic.export': method(
+    z.object({ ids: z.array(z.number().int()).max(10_000).optional(), filter: trafficFilter, limit: z.number().int().min(1).max(10_000).default(1000) }).strict(),
+    z.object({ har: z.unknown(), count: z.number().int() }),
+  ),
+  /** Adds a HAR file's entries to the log (marked as imported). */
+  'traffic.import': method(z.object({ har: z.unknown(), name: z.string().max(255).optional() }).strict(), z.object({ imported: z.number().int(), skipped: z.number().int() })),
+  /** Sends a logged request again through the gateway, as is or edited; the new exchange is logged like any other. */
+  'traffic.replay': method(
+    z.object({ id: z.number().int(), request: replayRequest.optional() }).strict(),
+    z.object({ status: z.number().int(), headers: z.array(z.tuple([z.string(), z.string()])), body: loggedBody, durationMs: z.number() }),
+  ),
+  'traffic.clear': method(z.object({}).strict(), z.object({ deleted: z.number().int() })),
+  'traffic.info': method(z.object({}).strict(), trafficInfo),
+  /** Sets the retention caps (omitted: no cap) and applies them now. */
+  'traffic.retention': method(
+    z.object({ maxCount: z.number().int().positive().optional(), maxAgeHours: z.number().positive().optional() }).strict(),
+    trafficInfo,
+  ),
   'gateway.status': method(z.object({}).strict(), gatewayStatus),
   'gateway.start': method(z.object({}).strict(), gatewayStatus),
   'gateway.stop': method(z.object({}).strict(), gatewayStatus),
@@ -101,7 +260,10 @@ export type Handlers = { [M in MethodName]: (params: HandlerParams<M>) => Promis
 export const events = {
   'gateway.changed': gatewayStatus,
   'files.changed': z.object({ paths: z.array(z.string()) }),
+  /** New exchanges were committed to the log (ids ascending); fetch them with `traffic.query { afterId }`. */
   'traffic.appended': z.object({ ids: z.array(z.number().int()) }),
+  /** The log was cleared, trimmed by retention, or had exchanges imported. */
+  'traffic.reset': z.object({}),
 } as const;
 export type Events = typeof events;
 export type EventName = keyof Events;

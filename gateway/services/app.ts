@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import type { EventName, EventPayload, Handlers } from '../contract/index.js';
 import { bundleWorkspace, lintWorkspace } from './design.js';
 import { createGatewayControl, type GatewayControl } from './gateway-control.js';
+import { createTrafficService } from './traffic.js';
+import { readVersion } from '../version.js';
 import { createFromTemplate, listTemplates, openWorkspace, templatesFolder, type Workspace } from './workspace.js';
 
 /**
@@ -55,6 +57,8 @@ export async function openApp(options: AppOptions): Promise<App> {
       ...(dataDir !== undefined && { dataDir }),
       ...(options.log !== undefined && { log: options.log }),
       onChange: (status) => options.emit('gateway.changed', status),
+      onTrafficCommitted: (ids) => options.emit('traffic.appended', { ids }),
+      onTrafficTrimmed: () => options.emit('traffic.reset', {}),
     });
     workspace = opened;
     gateway = control;
@@ -74,6 +78,14 @@ export async function openApp(options: AppOptions): Promise<App> {
     return workspace.info();
   };
 
+  const traffic = createTrafficService({
+    dbFile: () => gateway.dbFile,
+    gateway: () => gateway.serving,
+    redact: () => gateway.serving?.table.secretNames ?? {},
+    version: readVersion(),
+    emit: options.emit,
+  });
+
   const handlers: Handlers = {
     'workspace.get': () => workspace.info(),
     'workspace.open': ({ folder, spec }) => switchTo(folder === undefined ? workspace.root : resolve(folder), spec),
@@ -86,6 +98,7 @@ export async function openApp(options: AppOptions): Promise<App> {
     'gateway.status': async () => gateway.status(),
     'gateway.start': () => gateway.start(),
     'gateway.stop': () => gateway.stop(),
+    ...traffic.handlers,
   };
 
   return {
@@ -99,6 +112,7 @@ export async function openApp(options: AppOptions): Promise<App> {
     async close() {
       workspace.close();
       await gateway.stop();
+      await traffic.close();
     },
   };
 }

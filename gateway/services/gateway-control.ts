@@ -1,8 +1,10 @@
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GatewayStatus, Problem } from '../contract/index.js';
 import { DesignError, type Design } from '../openapi/design.js';
 import { toWorkspaceProblem } from './design.js';
-import { startGateway, type RunningGateway } from './gateway-service.js';
+import { dataDirFor, startGateway, type RunningGateway } from './gateway-service.js';
+import type { RouteTable } from '../pipeline/compile.js';
 import type { Workspace } from './workspace.js';
 
 /**
@@ -19,6 +21,10 @@ export interface GatewayControlOptions {
   log?: boolean;
   /** Called with every new status. */
   onChange?: (status: GatewayStatus) => void;
+  /** Ids of exchanges the gateway just logged. */
+  onTrafficCommitted?: (ids: number[]) => void;
+  /** Retention deleted old exchanges. */
+  onTrafficTrimmed?: () => void;
 }
 
 export interface GatewayControl {
@@ -29,10 +35,15 @@ export interface GatewayControl {
   filesChanged(paths: readonly string[]): Promise<void>;
   /** The gateway's address while running. */
   readonly url: string | undefined;
+  /** The design and route table being served, while running. */
+  readonly serving: { url: string; design: Design; table: RouteTable } | undefined;
+  /** The traffic database (it exists once the gateway has started, or the inspector has opened it). */
+  readonly dbFile: string;
 }
 
 export function createGatewayControl(options: GatewayControlOptions): GatewayControl {
   const { workspace } = options;
+  const dataDir = options.dataDir ?? `${workspace.root}/.portico`;
   let running: RunningGateway | undefined;
   let state: GatewayStatus['state'] = 'stopped';
   let problems: Problem[] = [];
@@ -77,8 +88,10 @@ export function createGatewayControl(options: GatewayControlOptions): GatewayCon
         running = await startGateway({
           spec: workspace.specPath,
           port: options.port ?? 4010,
-          dataDir: options.dataDir ?? `${workspace.root}/.portico`,
+          dataDir,
           log: options.log ?? true,
+          ...(options.onTrafficCommitted && { onTrafficCommitted: options.onTrafficCommitted }),
+          ...(options.onTrafficTrimmed && { onTrafficTrimmed: options.onTrafficTrimmed }),
         });
         state = 'running';
         served(running.design);
@@ -107,6 +120,12 @@ export function createGatewayControl(options: GatewayControlOptions): GatewayCon
     stop,
     get url() {
       return running?.url;
+    },
+    get serving() {
+      return running && { url: running.url, design: running.design, table: running.table };
+    },
+    get dbFile() {
+      return running?.dbFile ?? join(dataDirFor(workspace.specPath, dataDir), 'traffic.db');
     },
     async filesChanged(paths) {
       const design = paths.some((p) => designFiles.has(p) || p === workspace.spec);

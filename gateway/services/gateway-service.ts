@@ -29,6 +29,10 @@ export interface GatewayServiceOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Reads design files (file: URLs) instead of the disk; see `LoadOptions.read`. */
   read?: LoadOptions['read'];
+  /** Ids (ascending) of exchanges just committed to the traffic log. */
+  onTrafficCommitted?: (ids: number[]) => void;
+  /** Retention deleted old exchanges. */
+  onTrafficTrimmed?: () => void;
 }
 
 export interface RunningGateway {
@@ -77,7 +81,7 @@ export async function startGateway(options: GatewayServiceOptions): Promise<Runn
   let log: ThreadedTrafficLog | undefined;
   try {
     let { design, table } = await buildRoutes(options, services);
-    if (dbFile) log = await openLog(dbFile, table);
+    if (dbFile) log = await openLog(dbFile, table, options);
     // The server writes to whichever log is current: a reload that changes the design's secret names reopens it.
     const sink: ExchangeSink = { append: (exchange) => log?.append(exchange) };
     const gateway: GatewayServer = createGatewayServer({ design, table, ...(dbFile && { log: sink }) });
@@ -106,7 +110,7 @@ export async function startGateway(options: GatewayServiceOptions): Promise<Runn
           const built = await buildRoutes(options, services);
           if (dbFile && log && !sameSecrets(table, built.table)) {
             const previous = log;
-            log = await openLog(dbFile, built.table);
+            log = await openLog(dbFile, built.table, options);
             await previous.close();
           }
           gateway.reload(built.design, built.table);
@@ -133,8 +137,12 @@ export async function startGateway(options: GatewayServiceOptions): Promise<Runn
   }
 }
 
-function openLog(dbFile: string, table: RouteTable): Promise<ThreadedTrafficLog> {
-  return openThreadedTrafficLog(dbFile, { redact: { headers: table.secretNames.headers, query: table.secretNames.query } });
+function openLog(dbFile: string, table: RouteTable, options: GatewayServiceOptions): Promise<ThreadedTrafficLog> {
+  return openThreadedTrafficLog(dbFile, {
+    redact: { headers: table.secretNames.headers, query: table.secretNames.query },
+    ...(options.onTrafficCommitted && { onCommitted: options.onTrafficCommitted }),
+    ...(options.onTrafficTrimmed && { onTrimmed: options.onTrafficTrimmed }),
+  });
 }
 
 function sameSecrets(a: RouteTable, b: RouteTable): boolean {

@@ -21,6 +21,25 @@ export function fakeHandlers(overrides: Partial<Handlers> = {}): Handlers {
       throw new Error('secret internals at /home/me/.ssh');
     },
     'gateway.stop': async () => status,
+    ...trafficHandlers,
     ...overrides,
   };
 }
+
+const trafficInfo = { file: '/w/.portico/traffic.db', sizeBytes: 0, count: 0, retention: {} };
+const noTraffic = () => {
+  throw new RpcError('not_found', 'no traffic in the fake engine');
+};
+const trafficHandlers: Pick<Handlers, Extract<keyof Handlers, `traffic.${string}`>> = {
+  'traffic.query': async () => ({ rows: [], durationMs: 0 }),
+  'traffic.count': async () => ({ count: 0, capped: false }),
+  'traffic.get': async () => noTraffic(),
+  'traffic.search': async () => ({ rows: [], durationMs: 0 }),
+  'traffic.stats': async () => noTraffic(),
+  'traffic.export': async () => ({ har: { log: { version: '1.2', entries: [] } }, count: 0 }),
+  'traffic.import': async () => ({ imported: 0, skipped: 0 }),
+  'traffic.replay': async () => noTraffic(),
+  'traffic.clear': async () => ({ deleted: 0 }),
+  'traffic.info': async () => trafficInfo,
+  'traffic.retention': async () => trafficInfo,
+};
