@@ -105,6 +105,8 @@ export interface PolicyHandlers {
 export interface Counters {
   /** Counts one hit for `key` in the window of `windowMs` containing `now`; returns the count so far and the window's end. */
   hit(key: string, windowMs: number, now: number): { count: number; resetAt: number };
+  /** Like `hit`, for a window sliding with `now` (estimated from the current and previous fixed windows). */
+  slide(key: string, windowMs: number, now: number): { count: number; resetAt: number };
 }
 
 /** Who holds which API key: the workspace's consumer store, seen through a narrow door. */

@@ -7,7 +7,11 @@ export const config = z
   .object({
     limit: z.number().int().positive().describe('Requests allowed per window.'),
     window: duration.describe('Window length, e.g. 1s, 1m, 1h.'),
-    by: z.enum(['ip', 'consumer']).default('ip').describe('Count per client address, or per consumer (address when anonymous).'),
+    by: z
+      .union([z.enum(['ip', 'consumer']), z.string().regex(/^header:[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'ip, consumer or header:<name>')])
+      .default('ip')
+      .describe('Count per client address, per consumer (address when anonymous), or per value of a request header (header:X-Tenant; address when absent).'),
+    algorithm: z.enum(['fixed-window', 'sliding-window']).default('fixed-window').describe('fixed-window: counts reset at each window boundary; sliding-window: a window ending now (no burst of 2× at a boundary).'),
   })
   .strict();
 
@@ -21,13 +25,22 @@ export default definePolicy({
   description: 'Limits requests per client address or consumer in a time window; 429 with Retry-After beyond it.',
   phase: 'request',
   config,
-  describe: (cfg) => `${cfg.limit}/${formatWindow(cfg.window)} by ${cfg.by}`,
+  describe: (cfg) => summaryOf(cfg),
   create: (cfg, { counters, now }, instance) => {
     const limit = String(cfg.limit);
-    const summary = `${cfg.limit}/${formatWindow(cfg.window)} by ${cfg.by}`;
+    const summary = summaryOf(cfg);
+    const header = cfg.by.startsWith('header:') ? cfg.by.slice('header:'.length).toLowerCase() : undefined;
+    const by = cfg.by === 'consumer' ? 'consumer' : 'ip';
+    const sliding = cfg.algorithm === 'sliding-window';
+    const prefix = `${instance.key}|`;
     return (ctx) => {
       const at = now();
-      const { count, resetAt } = counters.hit(`${instance.key}|${ctx.clientKey(cfg.by)}`, cfg.window, at);
+      let client: string;
+      const value = header === undefined ? undefined : ctx.request.headers[header];
+      // A header value names what is counted (a tenant, an app); without one, the client's address is counted.
+      if (typeof value === 'string' && value !== '') client = `header:${value}`;
+      else client = ctx.clientKey(by);
+      const { count, resetAt } = sliding ? counters.slide(prefix + client, cfg.window, at) : counters.hit(prefix + client, cfg.window, at);
       const reset = String(Math.max(1, Math.ceil((resetAt - at) / 1000)));
       ctx.addResponseHeader('RateLimit-Limit', limit);
       ctx.addResponseHeader('RateLimit-Remaining', String(Math.max(0, cfg.limit - count)));
@@ -40,6 +53,10 @@ export default definePolicy({
     };
   },
 });
+
+function summaryOf(cfg: { limit: number; window: number; by: string; algorithm: string }): string {
+  return `${cfg.limit}/${formatWindow(cfg.window)} by ${cfg.by}${cfg.algorithm === 'sliding-window' ? ', sliding' : ''}`;
+}
 
 function formatWindow(ms: number): string {
   for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000]] as const) {
