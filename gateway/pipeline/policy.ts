@@ -168,6 +168,8 @@ export interface PolicyDefinition<C extends z.ZodType = z.ZodType> {
   description: string;
   phase: 'request' | 'response' | 'both';
   config: C;
+  /** A typical configuration as users write it (the `with:` of `x-portico`), for the reference docs. */
+  example?: z.input<C>;
   /** Takes part in CORS preflight requests (which carry no credentials, so auth policies must not). */
   preflight?: boolean;
   /** Always answers: must be the last policy of a chain. */

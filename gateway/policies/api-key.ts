@@ -16,6 +16,7 @@ export default definePolicy({
   description: 'Requires a key issued to a consumer, in a header, query parameter or cookie.',
   phase: 'request',
   config,
+  example: { in: 'header', name: 'X-API-Key' },
   describe: (cfg) => `${cfg.in} ${cfg.name}`,
   secrets: (cfg) => (cfg.in === 'header' ? { headers: [cfg.name] } : cfg.in === 'query' ? { query: [cfg.name] } : {}),
   create: (cfg, { consumers }) => {

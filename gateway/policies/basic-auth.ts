@@ -18,6 +18,7 @@ export default definePolicy({
   description: "Requires HTTP Basic credentials of a consumer (name and password); 401 with a WWW-Authenticate challenge otherwise.",
   phase: 'request',
   config,
+  example: { realm: 'shop' },
   describe: (cfg) => `realm ${cfg.realm}`,
   // Authorization is redacted from the log by default.
   create: (cfg, { consumers }) => {

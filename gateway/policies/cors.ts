@@ -26,6 +26,7 @@ export default definePolicy({
   phase: 'request',
   preflight: true,
   config,
+  example: { origins: ['https://app.example.com'], credentials: true, maxAge: '10m' },
   describe: (cfg) => cfg.origins.join(' '),
   create: (cfg) => {
     const allowed = originMatcher(cfg.origins);

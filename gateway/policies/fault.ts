@@ -23,6 +23,7 @@ export default definePolicy({
   description: 'Adds latency (fixed or random) and answers a share of requests with an error status, for chaos testing.',
   phase: 'request',
   config,
+  example: { delay: { min: '100ms', max: '2s' }, errorRate: 0.1, status: 503 },
   describe: (cfg) =>
     [
       cfg.delay !== undefined && (typeof cfg.delay === 'number' ? `delay ${cfg.delay}ms` : `delay ${cfg.delay.min}-${cfg.delay.max}ms`),

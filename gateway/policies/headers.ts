@@ -149,6 +149,7 @@ export default definePolicy({
   description: 'Sets, appends, removes and renames request and response headers; values can be templated from the request and the consumer.',
   phase: 'both',
   config,
+  example: { request: { set: { 'X-Consumer': '${consumer}' }, remove: ['X-Debug'] }, response: { set: { 'X-Served-By': 'portico' }, remove: ['Server'] } },
   describe: (cfg) =>
     (['request', 'response'] as const)
       .filter((side) => cfg[side])

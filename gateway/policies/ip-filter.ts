@@ -52,6 +52,7 @@ export default definePolicy({
   description: 'Allows or denies clients by address: IPv4 and IPv6 networks in CIDR notation; 403 otherwise.',
   phase: 'request',
   config,
+  example: { allow: ['10.0.0.0/8', '2001:db8::/32'], deny: ['10.6.6.0/24'] },
   describe: (cfg) => [cfg.allow && `allow ${cfg.allow.join(' ')}`, cfg.deny && `deny ${cfg.deny.join(' ')}`].filter(Boolean).join('; '),
   create: (cfg) => {
     const allow = cfg.allow && listOf(cfg.allow);

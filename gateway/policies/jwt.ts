@@ -103,6 +103,7 @@ export default definePolicy({
   description: 'Requires a valid JSON Web Token (HS*, RS*, PS*, ES*, EdDSA; key file or JWKS URL; iss, aud, exp, nbf); forwards claims as headers.',
   phase: 'request',
   config,
+  example: { jwksUrl: 'https://idp.example.com/.well-known/jwks.json', algorithms: ['RS256'], issuer: 'https://idp.example.com/', audience: 'shop-api', forward: { sub: 'X-User-Id' } },
   describe: (cfg) => [cfg.jwksUrl ?? cfg.keyFile ?? 'secretFile', cfg.issuer && `iss ${String(cfg.issuer)}`, cfg.audience && `aud ${String(cfg.audience)}`].filter(Boolean).join(', '),
   secrets: (cfg) => (cfg.in === 'header' ? { headers: [cfg.name] } : cfg.in === 'query' ? { query: [cfg.name] } : {}),
   create: (cfg, { now }, instance) => {

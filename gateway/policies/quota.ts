@@ -21,6 +21,7 @@ export default definePolicy({
   description: 'Limits requests per consumer per day or month, counted persistently; 429 with the reset time beyond it.',
   phase: 'request',
   config,
+  example: { limit: 10000, period: 'month', by: 'consumer' },
   describe: (cfg) => `${cfg.limit}/${cfg.period} by ${cfg.by}`,
   create: (cfg, services, instance) => {
     const quotas = services.quotas ?? new MemoryQuotaCounters();

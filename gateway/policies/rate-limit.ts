@@ -25,6 +25,7 @@ export default definePolicy({
   description: 'Limits requests per client address or consumer in a time window; 429 with Retry-After beyond it.',
   phase: 'request',
   config,
+  example: { limit: 100, window: '1m', by: 'consumer', algorithm: 'sliding-window' },
   describe: (cfg) => summaryOf(cfg),
   create: (cfg, { counters, now }, instance) => {
     const limit = String(cfg.limit);

@@ -19,6 +19,7 @@ export default definePolicy({
   description: 'Answers 413 to request bodies larger than `max`, before reading them (chunked bodies: as soon as they pass it).',
   phase: 'request',
   config,
+  example: { max: '1kb' },
   describe: (cfg) => `max ${cfg.max} bytes`,
   create: (cfg, _services, instance) => {
     const tooLarge = problem(413, 'body-too-large', 'Content Too Large', `The request body exceeds the limit of ${cfg.max} bytes.`);

@@ -1,0 +1,86 @@
+import { stringify } from 'yaml';
+import { z } from 'zod';
+import type { PolicyDefinition } from '../pipeline/policy.js';
+
+/**
+ * docs/policies.md, generated from the catalog (`node --import tsx scripts/write-policies-doc.ts`) and checked by a test, so the reference
+ * cannot drift from the zod configs it describes.
+ */
+
+interface JsonSchema {
+  type?: string | string[];
+  description?: string;
+  default?: unknown;
+  enum?: unknown[];
+  const?: unknown;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  items?: JsonSchema;
+  additionalProperties?: JsonSchema | boolean;
+  pattern?: string;
+}
+
+function typeOf(schema: JsonSchema): string {
+  if (schema.enum) return schema.enum.map((v) => `\`${String(v)}\``).join(' \\| ');
+  if (schema.const !== undefined) return `\`${String(schema.const)}\``;
+  const alternatives = schema.anyOf ?? schema.oneOf;
+  if (alternatives) return [...new Set(alternatives.map(typeOf))].join(' \\| ');
+  if (schema.type === 'array') return `${schema.items ? typeOf(schema.items) : 'value'} list`;
+  if (schema.type === 'object') return schema.properties ? 'object' : 'map';
+  return Array.isArray(schema.type) ? schema.type.join(' \\| ') : (schema.type ?? 'value');
+}
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+function fieldRows(schema: JsonSchema, prefix = ''): string[] {
+  const rows: string[] = [];
+  for (const [name, field] of Object.entries(schema.properties ?? {})) {
+    const required = schema.required?.includes(name) && field.default === undefined ? 'yes' : '';
+    const fallback = field.default === undefined ? '' : `\`${JSON.stringify(field.default)}\``;
+    rows.push(`| \`${prefix}${name}\` | ${typeOf(field)} | ${required} | ${fallback} | ${cell(field.description ?? '')} |`);
+    if (field.type === 'object' && field.properties) rows.push(...fieldRows(field, `${prefix}${name}.`));
+    for (const alternative of field.anyOf ?? []) if (alternative.type === 'object' && alternative.properties) rows.push(...fieldRows(alternative, `${prefix}${name}.`));
+  }
+  return rows;
+}
+
+export function policiesReference(policies: readonly PolicyDefinition[]): string {
+  const out: string[] = [
+    '# Policy reference',
+    '',
+    '<!-- Generated from gateway/policies by `node --import tsx scripts/write-policies-doc.ts`; a test keeps it in sync. Do not edit by hand. -->',
+    '',
+    'Policies are applied in `x-portico`: globally (`apply` at the document level, first) and per operation (`apply` in the operation), in order; the response phase runs in reverse. A policy is used in place (`{ use: <id>, with: { ... } }`) or as a named instance under `x-portico.policies`. `portico policies --json` prints the same catalog with the JSON Schema of each configuration. Durations are written `500ms`, `10s`, `1m`, `1h`, `1d`; sizes `512b`, `1kb`, `10mb`.',
+    '',
+    'Export targets: exports (Kong, nginx, Zuplo, KrakenD) are not built yet, so no policy is exported to any target so far.',
+    '',
+    '**Security schemes.** An operation whose `security` names a scheme is authenticated even without an explicit auth policy (`api-key`, `basic-auth` or `jwt` in its chain replaces this): `apiKey` → `api-key`; `http` `basic` → `basic-auth`; `http` `bearer`, `oauth2` and `openIdConnect` → `jwt`, configured by an `x-portico` object on the scheme holding the `jwt` configuration (without it the scheme is reported as not enforced). Requirements are OR-ed, the schemes inside one requirement AND-ed.',
+    '',
+    '```yaml',
+    'components:',
+    '  securitySchemes:',
+    '    idp:',
+    '      type: openIdConnect',
+    '      openIdConnectUrl: https://idp.example.com/.well-known/openid-configuration',
+    '      x-portico: { jwksUrl: https://idp.example.com/.well-known/jwks.json, audience: shop-api }',
+    '```',
+    '',
+    '| id | title | phase |',
+    '| --- | --- | --- |',
+    ...policies.map((p) => `| [\`${p.id}\`](#${p.id}) | ${p.title} | ${p.phase} |`),
+    '',
+  ];
+  for (const policy of policies) {
+    const schema = z.toJSONSchema(policy.config, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+    out.push(`## ${policy.id}`, '', `**${policy.title}** (${policy.phase} phase${policy.terminal ? ', terminal: must be last' : ''}${policy.preflight ? ', runs on CORS preflight' : ''}). ${policy.description}`, '');
+    const rows = fieldRows(schema);
+    if (rows.length > 0) out.push('| field | type | required | default | meaning |', '| --- | --- | --- | --- | --- |', ...rows, '');
+    if (policy.example !== undefined) {
+      const example = stringify({ 'x-portico': { apply: [{ use: policy.id, with: policy.example }] } }, { flowLevel: 4, lineWidth: 0 });
+      out.push('```yaml', example.trimEnd(), '```', '');
+    }
+  }
+  return out.join('\n');
+}
