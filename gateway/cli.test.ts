@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { tempWorkspace } from './test-support/workspace.js';
 import { startUpstream } from './test-support/upstream.js';
@@ -121,6 +122,37 @@ test('serve mocks, logs to SQLite, and on SIGTERM flushes every exchange before 
     assert.deepEqual(Object.keys(rows[0]!).filter((k) => ['method', 'url', 'status', 'operationId', 'durationMs'].includes(k)).sort(), ['durationMs', 'method', 'operationId', 'status', 'url']);
     assert.equal(rows[0]!.operationId, 'getItem');
     assert.equal(rows[0]!.url, `/items/${sent - 1}`.replace(/\d+$/, (n) => n), 'newest first');
+  } finally {
+    ws.cleanup();
+  }
+});
+
+test('traffic --filter selects in the query language; --har writes HAR 1.2; a bad filter is exit 2 with a caret', async () => {
+  const ws = tempWorkspace({ 'api.yaml': petstore });
+  try {
+    const { child, url } = await startServe(['api.yaml', '--port', '0', '--mock'], ws.dir);
+    for (const path of ['/items/1', '/items/2', '/nope', '/items/3?q=needle']) await fetch(url + path).then((r) => r.arrayBuffer());
+    const done = exited(child);
+    child.kill('SIGTERM');
+    assert.equal(await done, 0);
+
+    const notFound = run(['traffic', '--json', '--filter', 'status:4xx'], ws.dir);
+    assert.equal(notFound.status, 0, notFound.stderr);
+    assert.deepEqual((JSON.parse(notFound.stdout) as { url: string }[]).map((r) => r.url), ['/nope']);
+    const text = run(['traffic', '--json', '--filter', 'op:getItem "needle"'], ws.dir);
+    assert.deepEqual((JSON.parse(text.stdout) as { url: string }[]).map((r) => r.url), ['/items/3?q=needle']);
+
+    const har = run(['traffic', '--filter', 'status:2xx', '--har', 'out.har'], ws.dir);
+    assert.equal(har.status, 0, har.stderr);
+    assert.match(har.stderr, /Wrote 3 exchanges to out\.har/);
+    const file = JSON.parse(readFileSync(ws.path('out.har'), 'utf8')) as { log: { version: string; entries: { request: { url: string } }[] } };
+    assert.equal(file.log.version, '1.2');
+    assert.equal(file.log.entries.length, 3);
+
+    const bad = run(['traffic', '--filter', 'op:x colour:red'], ws.dir);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /unknown filter "colour:"/);
+    assert.match(bad.stderr, /\n {7}\^/);
   } finally {
     ws.cleanup();
   }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import Database, { type Statement } from 'better-sqlite3';
-import { schemaVersion, userVersion, type Db } from './db.js';
+import { openTrafficDb, schemaVersion, userVersion, type Db } from './db.js';
 import type { CapturedBody, Exchange, ExchangeMode, RawHeaders } from './exchange.js';
 import { filterCondition } from './filter-sql.js';
 import type { TrafficFilter } from './filter.js';
@@ -97,6 +97,7 @@ export interface TrafficReader {
  */
 export function openTrafficReader(file: string): TrafficReader {
   if (!existsSync(file)) throw new Error(`no traffic log at ${file}`);
+  upgrade(file);
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     db.pragma('busy_timeout = 5000');
@@ -115,6 +116,18 @@ export function openTrafficReader(file: string): TrafficReader {
     get: (id) => getExchange(db, id),
     close: () => db.close(),
   };
+}
+
+/** A log written by an older Portico gets this version's migrations first (a reader cannot apply them). */
+function upgrade(file: string): void {
+  const probe = new Database(file, { readonly: true, fileMustExist: true });
+  let version: number;
+  try {
+    version = userVersion(probe);
+  } finally {
+    probe.close();
+  }
+  if (version >= 1 && version < schemaVersion) openTrafficDb(file).close();
 }
 
 type SqlRow = Record<string, unknown>;
