@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { measure, probe, warmUp, type LoadSettings } from './load.js';
 import { cpuUtilization, foreignCpus, sampleCpu, stolenCpus, topOthers } from './noise.js';
 import { findNginx, startNginx } from './nginx.js';
@@ -181,6 +182,7 @@ async function main(): Promise<void> {
     const added = spawnSync(process.execPath, [BIN, 'consumers', 'add', 'bench', '--key', API_KEY, '--data', dataDir('policies')], { cwd: ROOT, encoding: 'utf8' });
     const consumerError = added.status === 0 ? undefined : `consumers add failed (exit ${added.status}): ${(added.stderr || added.stdout).trim().replace(/\s+/g, ' ')}`;
 
+    const chain = await fullChainDesign(tmp);
     const cases: CaseDef[] = [
       { id: 'direct', name: 'direct', path: '/items', start: () => startNode('direct upstream', join(BENCH, 'upstream.mjs'), [], /listening on (http:\/\/\S+)/) },
       { id: 'bare', name: 'http-proxy bare', path: '/items', start: () => startNode('bare http-proxy', join(BENCH, 'bare-proxy.mjs'), [upstreamUrl], /listening on (http:\/\/\S+)/) },
@@ -201,6 +203,14 @@ async function main(): Promise<void> {
         ...(consumerError && { skip: consumerError }),
         start: () => portico('portico', [join(FIXTURES, 'policies.yaml'), '--port', '0', '--data', dataDir('policies')], { ...process.env, BENCH_UPSTREAM: upstreamUrl }),
         after: logSize('policies'),
+      },
+      {
+        id: 'portico-chain',
+        name: 'portico proxy, full chain: jwt + rate-limit + headers + logging',
+        path: '/items',
+        headers: { authorization: `Bearer ${chain.token}` },
+        start: () => portico('portico', [chain.design, '--port', '0', '--data', dataDir('chain')], { ...process.env, BENCH_UPSTREAM: upstreamUrl }),
+        after: logSize('chain'),
       },
       { id: 'portico-mock', name: 'portico mock', path: '/products', start: () => portico('portico', [join(FIXTURES, 'catalog.yaml'), '--port', '0', '--mock', '--no-log', '--data', dataDir('mock')]) },
       {
@@ -260,6 +270,18 @@ async function main(): Promise<void> {
   };
   writeFileSync(join(results, 'latest.json'), JSON.stringify(report, null, 2) + '\n');
   process.stdout.write(`\nWrote ${relative(ROOT, join(results, 'latest.json'))} (${report.wallSeconds.toFixed(0)} s)\n`);
+}
+
+/** The full-chain design in `dir`, beside a public key made for this run, and a token signed with its private key. */
+async function fullChainDesign(dir: string): Promise<{ design: string; token: string }> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256');
+  const folder = join(dir, 'chain-design');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'jwt.pem'), await exportSPKI(publicKey));
+  const design = join(folder, 'full-chain.yaml');
+  writeFileSync(design, readFileSync(join(FIXTURES, 'full-chain.yaml')));
+  const token = await new SignJWT({ sub: 'bench', iss: 'https://idp.bench', aud: 'bench' }).setProtectedHeader({ alg: 'RS256' }).setIssuedAt().setExpirationTime('2h').sign(privateKey);
+  return { design, token };
 }
 
 main().catch(async (error: unknown) => {
