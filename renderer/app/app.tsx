@@ -100,9 +100,11 @@ function WorkspaceView({ onSwitched }: { onSwitched: () => void }) {
         <ViewSwitch view={view} onChange={setView} />
         <div className="spacer" />
         <GatewayControl ws={ws} />
-        <button className={`btn ghost${showPreview ? ' on' : ''}`} onClick={() => setShowPreview(!showPreview)} aria-pressed={showPreview}>
-          Docs
-        </button>
+        {view === 'design' && (
+          <button className={`btn ghost${showPreview ? ' on' : ''}`} onClick={() => setShowPreview(!showPreview)} aria-pressed={showPreview}>
+            Docs
+          </button>
+        )}
       </header>
       <aside className="sidebar">
         <div className="sidebar-section files">

@@ -8,7 +8,7 @@ export interface SeriesSpec {
   label: string;
   /** A CSS colour or a `var(--name)` of app.css. */
   color: string;
-  kind?: 'line' | 'bars' | 'area';
+  kind?: 'line' | 'bars' | 'area' | 'step';
   /** Points of this series are formatted with this (the legend and the axis). */
   format?: (v: number) => string;
 }
@@ -51,10 +51,11 @@ export function TimeChart({ title, x, series, values, height = 180, yFormat, tes
             label: s.label,
             stroke,
             width: kind === 'bars' ? 0 : 1.6,
-            fill: kind === 'bars' ? alpha(stroke, 0.7) : kind === 'area' ? alpha(stroke, 0.14) : undefined,
-            points: { show: false },
+            fill: kind === 'bars' ? alpha(stroke, 0.7) : kind === 'area' || kind === 'step' ? alpha(stroke, 0.14) : undefined,
+            // Points show by themselves where the data is sparse (a lone bucket is a dot, not nothing).
+            ...(kind === 'bars' ? { points: { show: false } } : { points: { size: 5, fill: stroke } }),
             spanGaps: false,
-            ...(kind === 'bars' ? { paths: uPlot.paths.bars!({ size: [0.72, 24], gap: 1 }) } : {}),
+            ...(kind === 'bars' ? { paths: uPlot.paths.bars!({ size: [0.72, 24], gap: 1 }) } : kind === 'step' ? { paths: uPlot.paths.stepped!({ align: 1 }) } : {}),
             value: (_u: uPlot, v: number | null) => (v == null ? '–' : s.format ? s.format(v) : String(v)),
           } satisfies uPlot.Series;
         }),

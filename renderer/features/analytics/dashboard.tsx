@@ -101,7 +101,7 @@ export function Dashboard({ api, active }: { api: Api; active: boolean }) {
       <div className="dash-scroll">
         <div className="kpis">
           <Kpi label="Requests" value={stats ? formatCount(stats.total) : '–'} sub={stats ? `${perSecond >= 1 ? perSecond.toFixed(1) : perSecond.toFixed(3)} req/s` : ''} testId="kpi-total" />
-          <Kpi label="Error rate" value={stats && stats.total ? percent((stats.errors / stats.total) * 100) : '–'} sub={stats ? `${formatCount(stats.errors)} errors (5xx, failed)` : ''} tone={stats && stats.errors ? 'bad' : undefined} testId="kpi-errors" />
+          <Kpi label="Error rate" value={stats && stats.total ? percent((stats.errors / stats.total) * 100) : '–'} sub={stats ? `${formatCount(stats.errors)} error${stats.errors === 1 ? '' : 's'} (5xx, failed)` : ''} tone={stats && stats.errors ? 'bad' : undefined} testId="kpi-errors" />
           <Kpi label="p50" value={formatMs(stats?.p50)} sub="median latency" />
           <Kpi label="p95" value={formatMs(stats?.p95)} sub="95th percentile" />
           <Kpi label="p99" value={formatMs(stats?.p99)} sub="99th percentile" />
@@ -135,10 +135,10 @@ export function Dashboard({ api, active }: { api: Api; active: boolean }) {
             x={columns.x}
             values={columns.status}
             series={[
-              { label: '2xx', color: 'var(--ok)', kind: 'area' },
-              { label: '3xx', color: 'var(--info)' },
-              { label: '4xx', color: 'var(--warning)', kind: 'area' },
-              { label: '5xx', color: 'var(--error)', kind: 'area' },
+              { label: '2xx', color: 'var(--ok)', kind: 'step' },
+              { label: '3xx', color: 'var(--info)', kind: 'step' },
+              { label: '4xx', color: 'var(--warning)', kind: 'step' },
+              { label: '5xx', color: 'var(--error)', kind: 'step' },
             ]}
             testId="chart-status"
           />

@@ -6,6 +6,7 @@ function part(headers: Array<[string, string]>, body: ExchangeDetail['requestBod
   const sorted = [...headers].sort(([a], [b]) => a.toLowerCase().localeCompare(b.toLowerCase()));
   const lines = sorted.map(([n, v]) => `${n.toLowerCase()}: ${v}`);
   if (!body || body.size === 0) return lines.join('\n');
+  if (lines.length === 0) lines.push('(no headers)');
   const { text } = bodyText(header(headers, 'content-type'), decodeBase64(body.base64), body.truncated);
   return `${lines.join('\n')}\n\n${text}${body.truncated ? `\n… truncated: ${body.size} bytes in all` : ''}`;
 }

@@ -54,6 +54,13 @@ export function ExchangeList({ model }: { model: TrafficModel }) {
     if (el.scrollTop > 0) el.scrollTop += prepended.count * ROW_HEIGHT;
   }, [prepended]);
 
+  // The header lines up with the rows: it leaves room for the rows' scrollbar.
+  const list = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && list.current) list.current.style.setProperty('--gutter', `${el.offsetWidth - el.clientWidth}px`);
+  });
+
   const scrollTo = (index: number | null) => index !== null && virtualizer.scrollToIndex(index, { align: 'auto' });
   const onKeyDown = (e: React.KeyboardEvent) => {
     const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 260) / ROW_HEIGHT) - 1);
@@ -65,7 +72,7 @@ export function ExchangeList({ model }: { model: TrafficModel }) {
 
   const chosen = new Set(selected);
   return (
-    <div className="xlist" role="grid" aria-label="Exchanges" aria-rowcount={rows.length} aria-multiselectable data-testid="exchange-list">
+    <div className="xlist" ref={list} role="grid" aria-label="Exchanges" aria-rowcount={rows.length} aria-multiselectable data-testid="exchange-list">
       <div className="xrow xhead" role="row">
         {COLUMNS.map(([key, label]) => (
           <div key={key} className={`xc xc-${key}`} role="columnheader">

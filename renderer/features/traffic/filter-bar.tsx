@@ -65,7 +65,11 @@ export function FilterBar({ model }: { model: TrafficModel }) {
           value={text}
           onChange={(e) => onChange(e.target.value)}
           onKeyDown={(e) => {
-            if (e.key === 'Enter') apply(text);
+            if (e.key === 'Enter') {
+              // Enter always runs the query again (e.g. for text the search index had not reached yet).
+              clearTimeout(timer.current);
+              model.setFilter(text);
+            }
             if (e.key === 'Escape' && text) {
               setText('');
               apply('');

@@ -14,7 +14,7 @@ const detail = (over: Partial<ExchangeDetail> = {}): ExchangeDetail => ({
   durationMs: 3,
   gatewayMs: 1,
   clientAddress: '127.0.0.1',
-  requestHeaders: [['content-type', 'application/json'], ['x-api-key', '[redacted]']],
+  requestHeaders: [['Host', '127.0.0.1:1'], ['content-type', 'application/json'], ['Connection', 'keep-alive'], ['x-api-key', '[redacted]']],
   responseHeaders: [],
   requestBody: { base64: btoa('{"name":"Rex"}'), size: 14, truncated: false, sha256: 'x' },
   ...over,
@@ -27,7 +27,7 @@ test('headers as lines and back, values keep their colons', () => {
   assert.deepEqual(parseHeaderText(':authority: h').headers, [[':authority', 'h']]);
 });
 
-test('a logged request becomes an editable one and goes back unchanged', () => {
+test('a logged request becomes an editable one (less what the transport sets) and goes back unchanged', () => {
   const edit = editableFrom(detail());
   assert.equal(edit.url, '/v1/pets?x=1');
   assert.equal(edit.body, '{"name":"Rex"}');

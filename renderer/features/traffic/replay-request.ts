@@ -2,6 +2,9 @@
 import type { ExchangeDetail, ReplayRequest } from '../../../gateway/contract';
 import { asText, decodeBase64 } from './body';
 
+/** Headers the transport sets for the new request itself: not shown in the editor, not sent from the log. */
+const TRANSPORT = new Set(['host', 'connection', 'keep-alive', 'content-length', 'transfer-encoding', 'te', 'upgrade', 'trailer', 'proxy-connection', 'x-portico-replay-of']);
+
 export const headersToText = (headers: ReadonlyArray<readonly [string, string]>) => headers.map(([n, v]) => `${n}: ${v}`).join('\n');
 
 /** `Name: value` lines back to pairs; blank lines are skipped, a line without a colon is an error. */
@@ -37,7 +40,7 @@ export function editableFrom(detail: ExchangeDetail): EditableRequest {
   return {
     method: detail.method,
     url: detail.rawUrl.startsWith('/') ? detail.rawUrl : detail.url,
-    headers: headersToText(detail.requestHeaders),
+    headers: headersToText(detail.requestHeaders.filter(([n]) => !TRANSPORT.has(n.toLowerCase()))),
     body: text,
     ...(text === null && body ? { bodyBase64: body.base64 } : {}),
     truncated: body?.truncated ?? false,

@@ -203,6 +203,7 @@ export class TrafficModel {
         (count) => generation === this.generation && this.store.set({ count }),
         () => undefined,
       );
+      void this.refreshInfo();
     }, delay);
   }
 

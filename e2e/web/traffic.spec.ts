@@ -1,0 +1,171 @@
+// The traffic inspector in browser mode, end to end against the real `portico ui`: requests sent to the gateway appear
+// live; filter by status and by text; a detail; replay; compare two; export HAR (checked against the HAR 1.2 schema by
+// an independent validator) and import it again; jump to the operation in the design. No request leaves 127.0.0.1.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Page } from '@playwright/test';
+import type { Ajv as AjvInstance, Options as AjvOptions } from 'ajv';
+import { test, expect } from './support/fixtures.ts';
+import { shot } from './support/editor.ts';
+
+const require = createRequire(import.meta.url);
+
+/** HAR 1.2 as published in the `har-schema` package, checked by ajv (draft-06 meta-schema, date-time format). */
+function harValidator() {
+  const Ajv = require('ajv').default as new (options: AjvOptions) => AjvInstance;
+  const addFormats = require('ajv-formats').default as (ajv: AjvInstance) => void;
+  const schemas = require('har-schema') as Record<string, object>;
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json'));
+  addFormats(ajv);
+  for (const schema of Object.values(schemas)) ajv.addSchema(schema);
+  const validate = ajv.getSchema('har.json#')!;
+  return (har: unknown) => (validate(har) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`));
+}
+
+const rows = (page: Page) => page.getByTestId('exchange-row');
+
+test('inspect live traffic: filter, detail, replay, compare, HAR out and in, open the operation', async ({ app }, testInfo) => {
+  const page = app;
+  await expect(page.getByTestId('gateway')).toHaveAttribute('data-state', 'running');
+  const gateway = `http://${await page.getByTestId('gateway').locator('.gateway-url').textContent()}`;
+  const send = (path: string, init?: RequestInit) => fetch(`${gateway}${path}`, init).then(async (r) => (await r.arrayBuffer(), r.status));
+
+  await page.getByTestId('view-traffic').click();
+  await expect(page.getByTestId('traffic-view')).toBeVisible();
+  // Start from an empty log (other specs share this engine): Clear asks first.
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByTestId('traffic-clear').click();
+  await expect(page.getByTestId('traffic-empty')).toBeVisible();
+  await expect(page.getByTestId('traffic-info')).toContainText('0 stored');
+
+  // Live: each request shows up as it completes, newest first.
+  expect(await send('/pets?limit=2', { headers: { accept: 'application/json', 'x-trace': 'first' } })).toBe(200);
+  await expect(rows(page)).toHaveCount(1);
+  await send('/pets/1');
+  await send('/no/such/path');
+  await send('/pets', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Rex', species: 'dog' }) });
+  await send('/inventory');
+  await expect(rows(page)).toHaveCount(5);
+  await expect(rows(page).first()).toContainText('/inventory');
+  await expect(page.getByTestId('traffic-count')).toContainText('5');
+  await shot(page, 'traffic-01-inspector');
+
+  // Paused: arrivals are counted, not shown; resume shows them.
+  await page.getByTestId('live-toggle').click();
+  await send('/pets/2');
+  await expect(page.getByTestId('live-toggle')).toContainText('1 new');
+  await expect(rows(page)).toHaveCount(5);
+  await page.getByTestId('live-toggle').click();
+  await expect(rows(page)).toHaveCount(6);
+
+  // Filter by status class (a quick control writes the query text) and by free text.
+  await page.getByTestId('quick-status').selectOption('4xx');
+  await expect(page.getByTestId('traffic-filter')).toHaveValue('status:4xx');
+  await expect(rows(page).first()).toBeVisible();
+  for (const status of await page.getByTestId('status-cell').allTextContents()) expect(status).toMatch(/^4\d\d$/);
+  const filter = page.getByTestId('traffic-filter');
+  await filter.fill('"no/such"');
+  await expect
+    .poll(async () => {
+      await filter.press('Enter');
+      await page.waitForTimeout(300);
+      return page.getByTestId('status-cell').allTextContents();
+    })
+    .toEqual(['404']);
+  await filter.fill('nosuchkey:1');
+  await filter.press('Enter');
+  await expect(page.getByTestId('filter-error')).toBeVisible();
+  await filter.fill('');
+  await filter.press('Enter');
+  await expect(rows(page)).toHaveCount(6);
+
+  // Detail: headers, the JSON body, timing.
+  await rows(page).filter({ hasText: '/pets?limit=2' }).click();
+  await expect(page.getByTestId('exchange-detail')).toBeVisible();
+  await expect(page.getByTestId('timing')).toBeVisible();
+  await page.getByTestId('detail-tab-request').click();
+  await expect(page.getByTestId('request-headers')).toContainText('x-trace');
+  await page.getByTestId('detail-tab-response').click();
+  await expect(page.getByTestId('response-body')).toHaveAttribute('data-kind', 'json');
+  await expect(page.getByTestId('response-code')).toBeVisible();
+  await shot(page, 'traffic-02-detail');
+
+  // Replay as logged: the answer is shown and the replay is logged as a new exchange.
+  await page.getByTestId('action-replay').click();
+  await expect(page.getByTestId('replay-status')).toHaveText('200');
+  await expect(rows(page)).toHaveCount(7);
+  // Edited: another path.
+  await page.getByTestId('replay-url').fill('/pets/3');
+  await page.getByTestId('replay-send').click();
+  await expect(page.getByTestId('replay-result')).toContainText('edited');
+  await expect(rows(page)).toHaveCount(8);
+  await expect(rows(page).first()).toContainText('/pets/3');
+
+  // Compare two: side by side in a diff editor.
+  await rows(page).filter({ hasText: '/pets/1' }).first().click();
+  await rows(page).filter({ hasText: '/pets/2' }).first().click({ modifiers: ['Control'] });
+  await page.getByTestId('action-compare').click();
+  await expect(page.getByTestId('diff-view')).toBeVisible();
+  await expect(page.getByTestId('diff-view').locator('.editor.original')).toContainText('/pets/1');
+  await expect(page.getByTestId('diff-view').locator('.editor.modified')).toContainText('/pets/2');
+  await shot(page, 'traffic-03-compare');
+  await page.getByTestId('compare-close').click();
+
+  // Export the whole log as HAR; an independent validator checks it against the HAR 1.2 schema.
+  await rows(page).first().click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-har').click()]);
+  expect(download.suggestedFilename()).toMatch(/\.har$/);
+  const file = testInfo.outputPath('export.har');
+  await download.saveAs(file);
+  const har = JSON.parse(readFileSync(file, 'utf8')) as { log: { entries: Array<{ request: { url: string } }> } };
+  expect(harValidator()(har)).toEqual([]);
+  expect(har.log.entries).toHaveLength(8);
+  expect(har.log.entries.map((e) => new URL(e.request.url).pathname)).toContain('/no/such/path');
+
+  // Import it again: the log doubles.
+  await page.getByTestId('import-har-input').setInputFiles(file);
+  await expect(page.getByTestId('traffic-toast')).toContainText('Imported 8');
+  await expect(rows(page)).toHaveCount(16);
+  await expect(page.getByTestId('traffic-count')).toContainText('16');
+
+  // From an exchange to its operation in the design.
+  await rows(page).filter({ hasText: '/pets/1' }).first().click();
+  await page.getByTestId('action-open-operation').click();
+  await expect(page.getByTestId('traffic-view')).toBeHidden();
+  await expect(page.locator('.tab.active')).toHaveAttribute('data-path', 'paths/pets.yaml');
+  await expect(page.locator('.status-bar')).toContainText(/Ln 7\d/);
+
+  // Back in Traffic, the list is as it was (the view stayed mounted).
+  await page.getByTestId('view-traffic').click();
+  await expect(rows(page)).toHaveCount(16);
+});
+
+test('virtualised list pages through the log as it scrolls', async ({ app }) => {
+  const page = app;
+  await expect(page.getByTestId('gateway')).toHaveAttribute('data-state', 'running');
+  const gateway = `http://${await page.getByTestId('gateway').locator('.gateway-url').textContent()}`;
+  await page.getByTestId('view-traffic').click();
+  // More than one page (300 rows), sent in parallel batches.
+  for (let batch = 0; batch < 7; batch++) await Promise.all(Array.from({ length: 60 }, (_, i) => fetch(`${gateway}/pets/${batch * 60 + i}`).then((r) => r.arrayBuffer())));
+  await expect(page.getByTestId('traffic-count')).toContainText(/4\d\d/);
+  // Only the rows in view are in the DOM.
+  expect(await page.getByTestId('exchange-row').count()).toBeLessThan(80);
+  // Scroll to the end: the next keyset page loads; the oldest exchanges come into view.
+  const list = page.locator('.xlist-scroll');
+  await expect
+    .poll(async () => {
+      await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
+      return page.getByTestId('exchange-row').last().getAttribute('data-id');
+    })
+    .toBe('1');
+  // Scrolled down, new arrivals do not move the rows in view.
+  await list.evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
+  const before = await page.getByTestId('exchange-row').nth(5).boundingBox();
+  const id = await page.getByTestId('exchange-row').nth(5).getAttribute('data-id');
+  await fetch(`${gateway}/pets/999`).then((r) => r.arrayBuffer());
+  await page.waitForTimeout(800);
+  const same = page.locator(`[data-testid=exchange-row][data-id="${id}"]`);
+  await expect(same).toBeVisible();
+  expect(Math.abs((await same.boundingBox())!.y - before!.y)).toBeLessThan(2);
+});
