@@ -204,9 +204,19 @@ export const methods = {
     z.object({ path: relativePath, text: z.string(), expectedVersion: z.string().optional() }).strict(),
     z.object({ path: z.string(), version: z.string() }),
   ),
-  'design.lint': method(z.object({ overlays }).strict(), z.object({ problems: z.array(problem), durationMs: z.number() })),
-  /** The design as one JSON document with every external ref inlined (for the docs preview). */
-  'design.bundle': method(z.object({ overlays }).strict(), z.object({ document: z.unknown(), problems: z.array(problem) })),
+  /**
+   * `partial`: a large design's answer to an edit, the last full lint with what the edit touched linted again; the
+   * full lint follows as `design.linted`.
+   */
+  'design.lint': method(z.object({ overlays }).strict(), z.object({ problems: z.array(problem), durationMs: z.number(), partial: z.boolean().optional() })),
+  /**
+   * The design as one JSON document with every external ref inlined (for the docs preview). `as: 'text'`: as JSON
+   * `text` instead (`document` null), with the root's `x-portico` as `extension`: nothing to parse on the way.
+   */
+  'design.bundle': method(
+    z.object({ overlays, as: z.enum(['document', 'text']).optional() }).strict(),
+    z.object({ document: z.unknown(), problems: z.array(problem), text: z.string().nullable().optional(), extension: z.unknown().optional() }),
+  ),
   /** Newest first; keyset pagination with `beforeId`; `afterId` for what arrived since (live updates). */
   'traffic.query': method(
     z.object({ filter: trafficFilter, limit: z.number().int().min(1).max(1000).default(200), beforeId: z.number().int().optional(), afterId: z.number().int().optional() }).strict(),
@@ -260,6 +270,8 @@ export type Handlers = { [M in MethodName]: (params: HandlerParams<M>) => Promis
 export const events = {
   'gateway.changed': gatewayStatus,
   'files.changed': z.object({ paths: z.array(z.string()) }),
+  /** A full lint of a large design finished, after a `partial` answer (and no newer edit came in meanwhile). */
+  'design.linted': z.object({ problems: z.array(problem), durationMs: z.number() }),
   /** New exchanges were committed to the log (ids ascending); fetch them with `traffic.query { afterId }`. */
   'traffic.appended': z.object({ ids: z.array(z.number().int()) }),
   /** The log was cleared, trimmed by retention, or had exchanges imported. */

@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { displayPath, refOf, type DesignProblem } from './design.js';
+import { displayPath, refOf, type Design, type DesignProblem } from './design.js';
 import { escapeToken, unescapeToken } from './json-pointer.js';
 import { inspectDesign, type LoadOptions } from './load.js';
 
@@ -54,21 +54,55 @@ const SEVERITIES: LintSeverity[] = ['error', 'warning', 'info', 'hint'];
 const LOADER_CODES = new Set(['parser', 'invalid-ref']);
 
 export async function lintDesign(path: string, options: LintOptions = {}): Promise<LintResult[]> {
+  const parts = await lintDesignParts(path, options);
+  return sortResults([...parts.own, ...parts.spectral]);
+}
+
+export interface LintPartsOptions extends LintOptions {
+  /** With `paths`: root components to keep in the pruned document even when no kept path item reaches them. */
+  components?: readonly string[];
+  /** The design as already loaded from the same texts (`inspectDesign`), so it is not loaded twice. */
+  loaded?: { design: Design | undefined; problems: DesignProblem[] };
+  /** Spectral's parse of the root text, kept between runs by the caller (seconds for a 13 MB root). */
+  documentCache?: { text?: string; document?: unknown };
+}
+
+export interface LintParts {
+  /** The engine's own findings (loader, `extra`, ruleset notes): always about the whole design. */
+  own: LintResult[];
+  /** Spectral's findings. */
+  spectral: LintResult[];
+  /** Where a pointer of the root file is now, as Spectral places its findings (1-based); undefined when unknown. */
+  locateInRoot(pointer: string): { line: number; column: number } | undefined;
+}
+
+/** `lintDesign`, with the engine's own findings apart from Spectral's (the incremental lint merges them differently). */
+export async function lintDesignParts(path: string, options: LintPartsOptions = {}): Promise<LintParts> {
   const absolute = isAbsolute(path) ? path : resolve(path);
-  const results: LintResult[] = (options.extra ?? []).map(fromProblem);
+  const own: LintResult[] = (options.extra ?? []).map(fromProblem);
+  const spectralResults: LintResult[] = [];
+  const placement: { original?: { getRangeForJsonPath(path: (string | number)[], closest?: boolean): { start: { line: number; character: number } } | undefined } } = {};
+  const parts: LintParts = {
+    own,
+    spectral: spectralResults,
+    locateInRoot(pointer) {
+      const start = placement.original?.getRangeForJsonPath(pointerTokens(pointer), true)?.start;
+      return start && { line: start.line + 1, column: start.character + 1 };
+    },
+  };
 
   // Our loader places syntax errors and broken refs exactly, in every file; Spectral's resolver
   // reports those in referenced files at 1:1 of the wrong place. So: the loader's, not Spectral's.
-  const loaded = await inspectDesign(absolute, options);
-  results.push(...loaded.problems.map(fromProblem));
-  if (loaded.problems.some((p) => p.code === 'unreadable' && p.line === 1 && p.file === shown(absolute))) return sortResults(results);
+  const loaded = options.loaded ?? (await inspectDesign(absolute, options));
+  own.push(...loaded.problems.map(fromProblem));
+  if (loaded.problems.some((p) => p.code === 'unreadable' && p.line === 1 && p.file === shown(absolute))) return parts;
 
   const readText = (file: string): Promise<string> => (options.read ? options.read(pathToFileURL(file).href) : readFile(file, 'utf8'));
   let text: string;
   try {
     text = await readText(absolute);
   } catch {
-    return sortResults(results);
+    return parts;
   }
 
   const [core, parsers, { oas }, { Resolver }] = await Promise.all([
@@ -81,10 +115,10 @@ export async function lintDesign(path: string, options: LintOptions = {}): Promi
   const rulesetPath = options.ruleset === false ? undefined : (options.ruleset ?? (await findRuleset(dirname(absolute))));
   let ruleset: InstanceType<typeof core.Ruleset>;
   try {
-    const definition = rulesetPath ? await readRuleset(rulesetPath, oas, results) : { extends: [[oas, 'recommended']] };
+    const definition = rulesetPath ? await readRuleset(rulesetPath, oas, own) : { extends: [[oas, 'recommended']] };
     ruleset = new core.Ruleset(definition, rulesetPath ? { source: rulesetPath } : {});
   } catch (error) {
-    results.push(at(rulesetPath ?? absolute, 'error', 'ruleset', `invalid ruleset: ${messageOf(error)}; linting with spectral:oas instead`));
+    own.push(at(rulesetPath ?? absolute, 'error', 'ruleset', `invalid ruleset: ${messageOf(error)}; linting with spectral:oas instead`));
     ruleset = new core.Ruleset({ extends: [[oas, 'recommended']] });
   }
 
@@ -107,12 +141,16 @@ export async function lintDesign(path: string, options: LintOptions = {}): Promi
 
   const spectral = new core.Spectral({ resolver });
   spectral.setRuleset(ruleset);
-  const pruned = options.paths && loaded.design ? prune(loaded.design.root.value, options.paths) : undefined;
-  const original = extname(absolute).toLowerCase() === '.json' ? new core.Document(text, parsers.Json, absolute) : new core.Document(text, parsers.Yaml, absolute);
-  const document = pruned ? new core.Document(JSON.stringify(pruned), parsers.Json, absolute) : original;
+  const pruned = options.paths && loaded.design ? prune(loaded.design.root.value, options.paths, options.components) : undefined;
+  const cache = options.documentCache;
+  const fresh = () => (extname(absolute).toLowerCase() === '.json' ? new core.Document(text, parsers.Json, absolute) : new core.Document(text, parsers.Yaml, absolute));
+  const parsed = cache && cache.text === text && cache.document ? (cache.document as ReturnType<typeof fresh>) : fresh();
+  if (cache) Object.assign(cache, { text, document: parsed });
+  placement.original = parsed;
+  const document = pruned ? new core.Document(JSON.stringify(pruned), parsers.Json, absolute) : parsed;
   // A pruned root is our own text: its results are placed by their path in the real file, as Spectral would.
   const place = (d: { source?: string | null; path: readonly (string | number)[]; range: { start: { line: number; character: number } } }) => {
-    const start = pruned && (d.source ?? absolute) === absolute ? (original.getRangeForJsonPath([...d.path], true)?.start ?? { line: 0, character: 0 }) : d.range.start;
+    const start = pruned && (d.source ?? absolute) === absolute ? (parsed.getRangeForJsonPath([...d.path], true)?.start ?? { line: 0, character: 0 }) : d.range.start;
     return { file: shown(d.source ?? absolute), line: start.line + 1, column: start.character + 1, pointer: d.path.map((token) => '/' + escapeToken(token)).join('') };
   };
   try {
@@ -121,12 +159,16 @@ export async function lintDesign(path: string, options: LintOptions = {}): Promi
       if (LOADER_CODES.has(String(d.code))) continue;
       if (isPathItemRefFalsePositive(d, loaded.design?.root.value ?? (document as { data?: unknown }).data)) continue;
       const { file, line, column, pointer } = place(d);
-      results.push({ file, line, column, severity: SEVERITIES[d.severity] ?? 'error', code: String(d.code), message: d.message, pointer });
+      spectralResults.push({ file, line, column, severity: SEVERITIES[d.severity] ?? 'error', code: String(d.code), message: d.message, pointer });
     }
   } catch (error) {
-    results.push(at(absolute, 'error', 'lint-failed', `lint failed: ${messageOf(error)}`));
+    own.push(at(absolute, 'error', 'lint-failed', `lint failed: ${messageOf(error)}`));
   }
-  return sortResults(results);
+  return parts;
+}
+
+function pointerTokens(pointer: string): string[] {
+  return pointer === '' ? [] : pointer.slice(1).split('/').map(unescapeToken);
 }
 
 /**
@@ -144,7 +186,7 @@ function isPathItemRefFalsePositive(d: { code?: unknown; path: readonly (string 
 }
 
 /** The root with only the `keep` path items and the root's components they reach (refs stay resolvable). */
-export function prune(root: Record<string, unknown>, keep: readonly string[]): Record<string, unknown> {
+export function prune(root: Record<string, unknown>, keep: readonly string[], alsoComponents: readonly string[] = []): Record<string, unknown> {
   const paths = (root.paths ?? {}) as Json;
   const components = (root.components ?? {}) as Record<string, Json | undefined>;
   const kept: Record<string, Json> = {};
@@ -167,6 +209,14 @@ export function prune(root: Record<string, unknown>, keep: readonly string[]): R
   const keptPaths: Json = {};
   for (const path of keep) if (paths[path] !== undefined) keptPaths[path] = paths[path];
   visit(keptPaths);
+  // Changed components no kept path item reaches (unused ones, say) are linted too.
+  for (const pointer of alsoComponents) {
+    const [type, name] = pointer.split('/').slice(2).map(unescapeToken);
+    const target = type !== undefined && name !== undefined ? components[type]?.[name] : undefined;
+    if (target === undefined || kept[type!]?.[name!] !== undefined) continue;
+    (kept[type!] ??= {})[name!] = target;
+    visit(target);
+  }
   // Security schemes are named, not referenced: keep them all (they are small).
   if (components.securitySchemes) kept.securitySchemes = components.securitySchemes;
   // Webhooks (3.1, or 3.0's `x-webhooks`) are not paths: a pruned lint leaves them to the full one.

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { EventName, EventPayload, Handlers } from '../contract/index.js';
-import { bundleWorkspace, lintWorkspace } from './design.js';
+import { bundleWorkspace } from './design.js';
+import { DesignLinter } from './incremental-lint.js';
 import { createGatewayControl, type GatewayControl } from './gateway-control.js';
 import { createTrafficService } from './traffic.js';
 import { readVersion } from '../version.js';
@@ -40,6 +41,7 @@ export interface App {
 export async function openApp(options: AppOptions): Promise<App> {
   let workspace!: Workspace;
   let gateway!: GatewayControl;
+  let linter!: DesignLinter;
 
   const open = async (folder: string, spec: string | undefined, dataDir: string | undefined, startGateway: boolean) => {
     const opened = await openWorkspace(folder, {
@@ -60,6 +62,8 @@ export async function openApp(options: AppOptions): Promise<App> {
       onTrafficCommitted: (ids) => options.emit('traffic.appended', { ids }),
       onTrafficTrimmed: () => options.emit('traffic.reset', {}),
     });
+    linter?.close();
+    linter = new DesignLinter(opened, { onFull: (result) => options.emit('design.linted', result) });
     workspace = opened;
     gateway = control;
     if (startGateway) await control.start();
@@ -93,8 +97,8 @@ export async function openApp(options: AppOptions): Promise<App> {
     'workspace.create': async ({ folder, template }) => switchTo(await createFromTemplate(folder, template, templatesDir), undefined),
     'files.read': ({ path }) => workspace.read(path),
     'files.write': ({ path, text, expectedVersion }) => workspace.write(path, text, expectedVersion),
-    'design.lint': ({ overlays }) => lintWorkspace(workspace, overlays),
-    'design.bundle': ({ overlays }) => bundleWorkspace(workspace, overlays),
+    'design.lint': ({ overlays }) => linter.lint(overlays),
+    'design.bundle': ({ overlays, as }) => bundleWorkspace(workspace, overlays, as ? { as } : {}),
     'gateway.status': async () => gateway.status(),
     'gateway.start': () => gateway.start(),
     'gateway.stop': () => gateway.stop(),

@@ -49,7 +49,7 @@ export function toWorkspaceProblem(workspace: Workspace, problem: DesignProblem 
   };
 }
 
-function noSpec(workspace: Workspace): Problem[] {
+export function noSpec(workspace: Workspace): Problem[] {
   return [{ file: '', line: 1, column: 1, severity: 'error', code: 'no-design', message: `no OpenAPI document in ${workspace.root} (openapi.yaml, or a file that starts with openapi:)` }];
 }
 
@@ -80,25 +80,26 @@ export async function lintWorkspaceInProcess(workspace: Workspace, overlays: Ove
   return { problems: results.map((r) => toWorkspaceProblem(workspace, r)), durationMs: elapsed(started) };
 }
 
-const threads: Partial<Record<'lint' | 'bundle', LintThread>> = {};
+export type DesignThreadKind = 'lint' | 'lint-part' | 'bundle';
+const threads: Partial<Record<DesignThreadKind, LintThread>> = {};
 
 /**
  * The engine's design threads, started on first use and shared by every workspace (jobs carry their paths).
- * Lint and bundle get one each: a full lint of a large design must not hold the docs preview back for minutes.
+ * Lint and bundle get one each: a full lint of a large design must not hold the docs preview back for minutes; the
+ * incremental lint of an edit (`lint-part`) must not wait behind a full lint either.
  */
-export function designThread(kind: 'lint' | 'bundle'): LintThread {
+export function designThread(kind: DesignThreadKind): LintThread {
   return (threads[kind] ??= new LintThread());
 }
 
 /** Stops the design threads (they are unref'd when idle, so a process exits without this). */
 export async function closeDesignThreads(): Promise<void> {
   const all = Object.values(threads);
-  delete threads.lint;
-  delete threads.bundle;
+  for (const kind of Object.keys(threads) as DesignThreadKind[]) delete threads[kind];
   await Promise.all(all.map((thread) => thread.close()));
 }
 
-function absoluteOverlays(workspace: Workspace, overlays: Overlays): Record<string, string> {
+export function absoluteOverlays(workspace: Workspace, overlays: Overlays): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [path, text] of Object.entries(overlays)) {
     try {
@@ -110,11 +111,11 @@ function absoluteOverlays(workspace: Workspace, overlays: Overlays): Record<stri
   return out;
 }
 
-function failure(workspace: Workspace, outcome: Extract<Outcome, { ok: false }>): Problem {
+export function failure(workspace: Workspace, outcome: Extract<Outcome, { ok: false }>): Problem {
   return { file: workspace.spec, line: 1, column: 1, severity: 'error', code: outcome.code, message: outcome.message };
 }
 
-function elapsed(started: number): number {
+export function elapsed(started: number): number {
   return Math.round((performance.now() - started) * 10) / 10;
 }
 
@@ -126,6 +127,11 @@ export async function gatewayProblems(spec: string, options: LoadOptions = {}): 
   } catch {
     return [];
   }
+  return compileProblems(design);
+}
+
+/** `gatewayProblems` of a design already loaded. */
+export function compileProblems(design: Design): DesignProblem[] {
   try {
     compile(design, { policies: policiesById, services: { counters: new MemoryCounters(), consumers: { findByKey: () => undefined }, now: Date.now }, env: process.env });
     return [];
@@ -135,15 +141,22 @@ export async function gatewayProblems(spec: string, options: LoadOptions = {}): 
   }
 }
 
-export type BundleWorkspaceResult = { document: unknown; problems: Problem[] };
+export type BundleWorkspaceResult = { document: unknown; problems: Problem[]; text?: string | null; extension?: unknown };
 
-/** On the bundle thread: a large design takes the event loop for a second or more (docs/scale.md). */
-export async function bundleWorkspace(workspace: Workspace, overlays: Overlays, options: { thread?: LintThread } = {}): Promise<BundleWorkspaceResult> {
+/**
+ * On the bundle thread: a large design takes the event loop for a second or more (docs/scale.md). The worker sends
+ * the document as JSON text (a structured clone of 7 MB of objects would be rebuilt on this thread). `as: 'text'`
+ * passes that text on, with the root's `x-portico` beside it, and `document` null: nothing is parsed or re-serialized
+ * on the engine's main thread or the UI's.
+ */
+export async function bundleWorkspace(workspace: Workspace, overlays: Overlays, options: { thread?: LintThread; as?: 'document' | 'text' } = {}): Promise<BundleWorkspaceResult> {
   if (workspace.spec === '') return { document: null, problems: noSpec(workspace) };
   const outcome = await (options.thread ?? designThread('bundle')).submit({ kind: 'bundle', spec: workspace.specPath, overlays: absoluteOverlays(workspace, overlays) });
   if (!outcome.ok) return { document: null, problems: [failure(workspace, outcome)] };
-  const { document, problems } = outcome.value as { document: unknown; problems: DesignProblem[] };
-  return { document, problems: problems.map((p) => toWorkspaceProblem(workspace, p)) };
+  const { text, extension, problems: found } = outcome.value as { text: string | null; extension: unknown; problems: DesignProblem[] };
+  const problems = found.map((p) => toWorkspaceProblem(workspace, p));
+  if (options.as === 'text') return { document: null, text, ...(extension !== undefined && { extension }), problems };
+  return { document: text === null ? null : JSON.parse(text), problems };
 }
 
 export async function bundleWorkspaceInProcess(workspace: Workspace, overlays: Overlays): Promise<BundleWorkspaceResult> {

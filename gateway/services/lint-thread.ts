@@ -1,4 +1,6 @@
 import type { Worker } from 'node:worker_threads';
+import type { LintResult } from '../openapi/lint.js';
+import type { LintScope } from '../openapi/lint-scope.js';
 import { startWorker } from '../workers.js';
 
 /**
@@ -25,6 +27,35 @@ export interface DesignJob {
   ruleset?: string | false;
   /** Lint only these path items (see `LintOptions.paths`). */
   paths?: readonly string[];
+  /**
+   * An incremental lint (lint jobs): the worker compares the texts with those of its previous incremental job, lints
+   * what changed since `baseline` (pruned), and merges with the baseline's findings. See `IncrementalLintValue`.
+   */
+  incremental?: { baseline?: IncrementalBaseline };
+  /** A full lint that answers `{ own, spectral }` apart (the baseline of incremental jobs is Spectral's part). */
+  parts?: boolean;
+}
+
+/** The last full lint's Spectral findings, and the version of the texts it linted (as an incremental job numbered it). */
+export interface IncrementalBaseline {
+  epoch: string;
+  version: number;
+  spectral: readonly LintResult[];
+}
+
+/** What an incremental job answers. `results` is undefined when there is nothing to merge with (no baseline, or `all`). */
+export interface IncrementalLintValue {
+  /** The worker's identity: versions of another worker (before a restart) do not compare. */
+  epoch: string;
+  /** The version of the texts in the worker: bumped whenever a file changed since its previous incremental job. */
+  version: number;
+  /** What changed since that previous job. */
+  delta: LintScope;
+  /** Everything that changed since the baseline: what was linted again. */
+  scope: LintScope;
+  results?: LintResult[];
+  /** False when the design did not load (a syntax error mid-edit): `results` are the loader's problems and the baseline. */
+  loaded: boolean;
 }
 type CrashJob = { kind: 'crash'; how: 'throw' | 'uncaught' | 'exit' | 'hang' | 'oom'; ms?: number };
 export type LintJob = (DesignJob | CrashJob) & { id: number };
