@@ -139,6 +139,17 @@ test('inspect live traffic: filter, detail, replay, compare, HAR out and in, ope
   // Back in Traffic, the list is as it was (the view stayed mounted).
   await page.getByTestId('view-traffic').click();
   await expect(rows(page)).toHaveCount(16);
+
+  // Retention: keep the newest 10; the list reloads with what is left; then no cap again.
+  await page.getByTestId('traffic-info').click();
+  await page.getByTestId('retention-count').fill('10');
+  await page.getByTestId('retention-apply').click();
+  await expect(rows(page)).toHaveCount(10);
+  await expect(page.getByTestId('traffic-info')).toContainText('keeps ≤ 10');
+  await page.getByTestId('traffic-info').click();
+  await page.getByTestId('retention-count').fill('');
+  await page.getByTestId('retention-apply').click();
+  await expect(page.getByTestId('traffic-info')).not.toContainText('keeps');
 });
 
 test('virtualised list pages through the log as it scrolls', async ({ app }) => {

@@ -12,7 +12,8 @@ import { toCurl } from './curl';
 import { editableFrom } from './replay-request';
 import { copyText, downloadHar, readHarFile } from './har-file';
 import { revealOperation } from './reveal-operation';
-import { formatBytes, formatCount, formatMs } from './format';
+import { formatCount, formatMs } from './format';
+import { RetentionButton } from './retention';
 
 interface Toast {
   text: string;
@@ -211,9 +212,14 @@ export function TrafficView({ api, ws, onShowDesign }: { api: Api; ws: Workspace
           )}
         </span>
         {info && (
-          <span className="traffic-meta muted" title={`${info.file}${info.retention.maxCount ? ` · keeps ${info.retention.maxCount}` : ''}${info.retention.maxAgeHours ? ` · ${info.retention.maxAgeHours} h` : ''}`} data-testid="traffic-info">
-            DB {formatBytes(info.sizeBytes)} · {formatCount(info.count)} stored
-          </span>
+          <RetentionButton
+            api={api}
+            info={info}
+            onChanged={(next, text) => {
+              model.store.set({ info: next });
+              say(text);
+            }}
+          />
         )}
       </div>
       <div className="traffic-split" ref={split}>
