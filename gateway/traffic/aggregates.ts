@@ -45,7 +45,7 @@ interface MinuteRow {
 /** Accumulates a batch in memory; `write` merges it into the tables (one statement per minute and operation). */
 export class MinuteAggregator {
   private readonly rows = new Map<string, MinuteRow & { minute: number; operation: string }>();
-  private readonly names = new Map<string, { minute: number; kind: string; name: string; count: number }>();
+  private readonly names = new Map<string, { minute: number; kind: string; name: string; operation: string; count: number }>();
 
   add(e: Countable): void {
     const minute = e.startedAt - (e.startedAt % MINUTE_MS);
@@ -61,15 +61,15 @@ export class MinuteAggregator {
     const cls = Math.floor(e.status / 100) - 2;
     if (cls >= 0 && cls < 4) row.s[cls]!++;
     record(row.hist, e.durationMs);
-    if (e.consumer) this.name(minute, 'consumer', e.consumer);
-    if (e.mode === 'rejected' && e.policy) this.name(minute, 'rejected', rejectedByLabel(e.policy));
+    if (e.consumer) this.name(minute, 'consumer', e.consumer, operation);
+    if (e.mode === 'rejected' && e.policy) this.name(minute, 'rejected', rejectedByLabel(e.policy), operation);
   }
 
-  private name(minute: number, kind: string, name: string): void {
-    const key = `${minute}\u0000${kind}\u0000${name}`;
+  private name(minute: number, kind: string, name: string, operation: string): void {
+    const key = `${minute}\u0000${kind}\u0000${name}\u0000${operation}`;
     const entry = this.names.get(key);
     if (entry) entry.count++;
-    else this.names.set(key, { minute, kind, name, count: 1 });
+    else this.names.set(key, { minute, kind, name, operation, count: 1 });
   }
 
   get empty(): boolean {
@@ -84,7 +84,7 @@ export class MinuteAggregator {
       if (existing) decodeInto(row.hist, existing.hist);
       s.upsertMinute.run(row.minute, row.operation, row.count, row.errors, ...row.s, encode(row.hist));
     }
-    for (const n of this.names.values()) s.upsertName.run(n.minute, n.kind, n.name, n.count);
+    for (const n of this.names.values()) s.upsertName.run(n.minute, n.kind, n.name, n.operation, n.count);
     this.rows.clear();
     this.names.clear();
   }
@@ -108,8 +108,8 @@ function prepare(db: Db) {
         s2xx = s2xx + excluded.s2xx, s3xx = s3xx + excluded.s3xx, s4xx = s4xx + excluded.s4xx, s5xx = s5xx + excluded.s5xx,
         hist = excluded.hist`),
     upsertName: db.prepare(`
-      INSERT INTO traffic_minute_names (minute, kind, name, count) VALUES (?, ?, ?, ?)
-      ON CONFLICT (minute, kind, name) DO UPDATE SET count = count + excluded.count`),
+      INSERT INTO traffic_minute_names (minute, kind, name, operation, count) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (minute, kind, name, operation) DO UPDATE SET count = count + excluded.count`),
   };
 }
 

@@ -83,13 +83,14 @@ export const migrations: readonly Migration[] = [
           hist BLOB NOT NULL,
           PRIMARY KEY (minute, operation)
         ) WITHOUT ROWID;
-        -- Per minute: requests by consumer ('consumer') and rejections by policy ('rejected').
+        -- Per minute and operation: requests by consumer ('consumer') and rejections by policy ('rejected').
         CREATE TABLE traffic_minute_names (
           minute INTEGER NOT NULL,
           kind TEXT NOT NULL,
           name TEXT NOT NULL,
+          operation TEXT NOT NULL,
           count INTEGER NOT NULL,
-          PRIMARY KEY (minute, kind, name)
+          PRIMARY KEY (minute, kind, name, operation)
         ) WITHOUT ROWID;
         CREATE TABLE traffic_meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
       `);

@@ -116,6 +116,8 @@ describe('traffic queries on a real log', () => {
     const op = inspectorOps.stats(ctx, { from: T0, to: T0 + 600_000, filter: 'op:createPet' });
     assert.equal(op.total, 150);
     assert.deepEqual(op.operations.map((o) => o.operation), ['createPet']);
+    assert.deepEqual(op.consumers, [{ consumer: 'mobile-app', count: 150 }], 'names per operation come from the aggregates too');
+    assert.deepEqual(op.rejectedBy, [{ policy: 'rate-limit (steady)', count: 10 }]);
   });
 
   it('shows one exchange with header pairs, base64 bodies and redacted secrets', () => {

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import Database, { type Statement } from 'better-sqlite3';
 import { openTrafficDb, schemaVersion, userVersion, type Db } from './db.js';
 import type { CapturedBody, Exchange, ExchangeMode, RawHeaders } from './exchange.js';
-import { filterCondition } from './filter-sql.js';
+import { filterCondition, ftsQuery, textScan } from './filter-sql.js';
+import { indexedUpTo } from './maintenance.js';
 import type { TrafficFilter } from './filter.js';
 
 /** Reads of the traffic log. They never write, so they work on a read-only connection too. */
@@ -179,29 +180,62 @@ export interface PageOptions {
 /** Newest first, matching the filter. */
 export function queryExchanges(db: Db, filter: TrafficFilter, page: PageOptions): ExchangeRow[] {
   const limit = Math.min(MAX_PAGE, Math.max(1, Math.trunc(page.limit)));
-  const { where, params } = filterCondition(db, filter);
-  const bounds: string[] = [];
-  if (page.beforeId !== undefined) {
-    bounds.push('e.id < ?');
-    params.push(Math.trunc(page.beforeId));
+  const { where, params } = filterCondition(db, filter, 'omit');
+  const bounds = (column: string): { sql: string; params: number[] } => {
+    const sql: string[] = [];
+    const values: number[] = [];
+    if (page.beforeId !== undefined) {
+      sql.push(`${column} < ?`);
+      values.push(Math.trunc(page.beforeId));
+    }
+    if (page.afterId !== undefined) {
+      sql.push(`${column} > ?`);
+      values.push(Math.trunc(page.afterId));
+    }
+    return { sql: sql.map((c) => ` AND ${c}`).join(''), params: values };
+  };
+  if (filter.text.length === 0) {
+    const b = bounds('e.id');
+    const sql = `SELECT ${rowColumnsOfE} FROM exchanges e WHERE ${where}${b.sql} ORDER BY e.id DESC LIMIT ?`;
+    return (db.prepare(sql).all(...params, ...b.params, limit) as SqlRow[]).map(toRow);
   }
-  if (page.afterId !== undefined) {
-    bounds.push('e.id > ?');
-    params.push(Math.trunc(page.afterId));
-  }
-  const sql = `SELECT ${rowColumnsOfE} FROM exchanges e WHERE ${[where, ...bounds].join(' AND ')} ORDER BY e.id DESC LIMIT ?`;
-  return (db.prepare(sql).all(...params, limit) as SqlRow[]).map(toRow);
+  // Free text: first the newest rows, not yet indexed, by a scan; then the index, walked newest first, so a page
+  // stops after `limit` hits instead of collecting every match.
+  const upto = indexedUpTo(db);
+  const scan = textScan(filter.text);
+  const tailBounds = bounds('e.id');
+  const tail = db
+    .prepare(`SELECT ${rowColumnsOfE} FROM exchanges e WHERE e.id > ? AND ${where} AND ${scan.where}${tailBounds.sql} ORDER BY e.id DESC LIMIT ?`)
+    .all(upto, ...params, ...scan.params, ...tailBounds.params, limit) as SqlRow[];
+  if (tail.length >= limit) return tail.map(toRow);
+  const indexedBounds = bounds('f.rowid');
+  const indexed = db
+    .prepare(
+      `SELECT ${rowColumnsOfE} FROM exchanges_fts f JOIN exchanges e ON e.id = f.rowid
+       WHERE exchanges_fts MATCH ? AND f.rowid <= ? AND ${where}${indexedBounds.sql} ORDER BY f.rowid DESC LIMIT ?`,
+    )
+    .all(ftsQuery(filter.text), upto, ...params, ...indexedBounds.params, limit - tail.length) as SqlRow[];
+  return [...tail, ...indexed].map(toRow);
 }
 
 /** How many exchanges match, counting at most `cap` (a count over a million filtered rows is not worth its time). */
 export function countExchanges(db: Db, filter: TrafficFilter, cap = 100_000): { count: number; capped: boolean } {
-  const { where, params } = filterCondition(db, filter);
-  const sql =
-    where === '1'
-      ? 'SELECT count(*) AS n FROM exchanges'
-      : `SELECT count(*) AS n FROM (SELECT 1 FROM exchanges e WHERE ${where} LIMIT ${Math.trunc(cap) + 1})`;
-  const n = (db.prepare(sql).get(...params) as { n: number }).n;
-  return where === '1' ? { count: n, capped: false } : { count: Math.min(n, cap), capped: n > cap };
+  const { where, params } = filterCondition(db, filter, 'omit');
+  const limit = Math.trunc(cap) + 1;
+  let n: number;
+  if (filter.text.length > 0) {
+    const upto = indexedUpTo(db);
+    const scan = textScan(filter.text);
+    const count = (sql: string, ...values: unknown[]) => (db.prepare(`SELECT count(*) AS n FROM (${sql} LIMIT ${limit})`).get(...values) as { n: number }).n;
+    n =
+      count(`SELECT 1 FROM exchanges e WHERE e.id > ? AND ${where} AND ${scan.where}`, upto, ...params, ...scan.params) +
+      count(`SELECT 1 FROM exchanges_fts f JOIN exchanges e ON e.id = f.rowid WHERE exchanges_fts MATCH ? AND f.rowid <= ? AND ${where}`, ftsQuery(filter.text), upto, ...params);
+  } else if (where === '1') {
+    return { count: (db.prepare('SELECT count(*) AS n FROM exchanges').get() as { n: number }).n, capped: false };
+  } else {
+    n = (db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM exchanges e WHERE ${where} LIMIT ${limit})`).get(...params) as { n: number }).n;
+  }
+  return { count: Math.min(n, cap), capped: n > cap };
 }
 
 /** The stored row of one exchange, columns by name; for export and replay. */

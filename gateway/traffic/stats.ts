@@ -103,15 +103,10 @@ export function trafficStats(db: Db, options: StatsOptions): Stats {
         merge(t.hist, hist);
       }
     }
-    if (ops.length === 0) {
-      const names = db
-        .prepare('SELECT kind, name, sum(count) AS n FROM traffic_minute_names WHERE minute >= ? AND minute < ? GROUP BY kind, name')
-        .all(from, to) as { kind: string; name: string; n: number }[];
-      for (const n of names) (n.kind === 'consumer' ? consumers : rejected).set(n.name, n.n);
-    } else {
-      // Per-operation names are not aggregated: count them from the raw rows of those operations.
-      tallyNames(db, options.filter, from, to, consumers, rejected);
-    }
+    const names = db
+      .prepare(`SELECT kind, name, sum(count) AS n FROM traffic_minute_names WHERE minute >= ? AND minute < ?${opCondition} GROUP BY kind, name`)
+      .all(from, to, ...ops) as { kind: string; name: string; n: number }[];
+    for (const n of names) (n.kind === 'consumer' ? consumers : rejected).set(n.name, n.n);
   } else {
     const { where, params } = filterCondition(db, options.filter);
     const rows = db
@@ -162,26 +157,5 @@ function countNames(e: Countable, consumers: Map<string, number>, rejected: Map<
   if (e.mode === 'rejected' && e.policy) {
     const label = rejectedByLabel(e.policy);
     rejected.set(label, (rejected.get(label) ?? 0) + 1);
-  }
-}
-
-function tallyNames(db: Db, filter: TrafficFilter, from: number, to: number, consumers: Map<string, number>, rejected: Map<string, number>): void {
-  const { where, params } = filterCondition(db, filter);
-  const rows = db
-    .prepare(
-      `SELECT e.consumer, e.mode, e.policy_id, e.policy_name FROM exchanges e
-       WHERE e.started_at >= ? AND e.started_at < ? AND ${where} AND (e.consumer IS NOT NULL OR e.mode = 'rejected')`,
-    )
-    .all(from, to, ...params) as Record<string, unknown>[];
-  for (const r of rows) {
-    countNames(
-      {
-        consumer: (r.consumer as string | null) ?? undefined,
-        mode: r.mode as string,
-        policy: r.policy_id === null ? undefined : { id: r.policy_id as string, name: (r.policy_name as string | null) ?? undefined },
-      } as Countable,
-      consumers,
-      rejected,
-    );
   }
 }
