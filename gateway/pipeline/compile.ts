@@ -50,6 +50,8 @@ export interface RouteTable {
   secretNames: { headers: string[]; query: string[] };
   /** Things that work but that the user should know. */
   warnings: string[];
+  /** Stops what the table's policies run in the background (health checks); the server calls it when the table is replaced. */
+  close(): void;
 }
 
 const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
@@ -72,6 +74,7 @@ export function compile(design: Design, options: CompileOptions): RouteTable {
   }
 
   const security = securityPolicy(design, options, warnings, problems);
+  const upstreamUrls: ReadonlyMap<string, { url: string }> = upstreams;
   const routes: CompiledRoute[] = [];
   const globalApply = extension.apply ?? [];
 
@@ -84,7 +87,7 @@ export function compile(design: Design, options: CompileOptions): RouteTable {
     const instantiate = (references: readonly PolicyReference[], owner: Node | undefined, scope: string) => {
       references.forEach((reference, index) => {
         const at = owner ? { file: owner.file, pointer: appendPointer(owner.pointer, 'apply', index) } : undefined;
-        const compiled = instantiatePolicy(design, reference, at, extension, extensionNode, info, `${scope}#${index}`, options, problems);
+        const compiled = instantiatePolicy(design, reference, at, extension, extensionNode, info, `${scope}#${index}`, options, problems, upstreamUrls);
         if (compiled) chain.push(compiled);
       });
     };
@@ -102,7 +105,9 @@ export function compile(design: Design, options: CompileOptions): RouteTable {
       preflightChain: chain.filter((p) => p.preflight),
       responseChain: chain.filter((p) => p.response).reverse(),
     };
-    const upstreamName = options.mode === 'proxy' ? 'cli' : opExtension.mock === true || options.mode === 'mock' ? undefined : (opExtension.upstream ?? defaultUpstream);
+    // A route that names no upstream but balances over some is proxied to them (the first is its nominal upstream).
+    const balanced = chain.find((p) => p.upstreams !== undefined)?.upstreams?.[0];
+    const upstreamName = options.mode === 'proxy' ? 'cli' : opExtension.mock === true || options.mode === 'mock' ? undefined : (opExtension.upstream ?? defaultUpstream ?? balanced);
     if (upstreamName !== undefined) {
       const upstream = upstreams.get(upstreamName);
       if (upstream) Object.assign(route, { mode: 'proxy', upstream });
@@ -174,6 +179,7 @@ function instantiatePolicy(
   inlineKey: string,
   options: CompileOptions,
   problems: DesignProblem[],
+  upstreams: ReadonlyMap<string, { url: string }>,
 ): CompiledPolicy | undefined {
   const report = (where: { file: string; pointer: string } | undefined, message: string) => {
     if (where) problems.push(design.problem(where, message));
@@ -218,6 +224,7 @@ function instantiatePolicy(
       ...(name !== undefined && { name }),
       key: name !== undefined ? `named:${name}` : inlineKey,
       route,
+      upstreams,
       ...(baseDir !== undefined && { baseDir }),
     });
   } catch (error) {
@@ -226,8 +233,9 @@ function instantiatePolicy(
     report(where, `${use}${name ? ` "${name}"` : ''}: ${error.path.length ? error.path.join('.') + ': ' : ''}${error.message}`);
     return undefined;
   }
-  const { request, response } = typeof handlers === 'function' ? { request: handlers, response: undefined } : handlers;
+  const { request, response, close } = typeof handlers === 'function' ? { request: handlers, response: undefined, close: undefined } : handlers;
   const summary = definition.describe?.(parsed.data);
+  const targets = definition.upstreams?.(parsed.data);
   const secrets = definition.secrets?.(parsed.data);
   return {
     id: definition.id,
@@ -237,6 +245,8 @@ function instantiatePolicy(
     ...(response && { response }),
     preflight: definition.preflight === true,
     ...(secrets && { secrets }),
+    ...(close && { close }),
+    ...(targets && { upstreams: targets }),
   };
 }
 
@@ -286,6 +296,9 @@ function buildTable(
     bodyLimit: extension.limits?.body ?? DEFAULT_BODY_LIMIT,
     secretNames,
     warnings,
+    close() {
+      for (const route of routes) for (const policy of route.chain) policy.close?.();
+    },
     find(method, path) {
       const found = router.find(method as findMyWay.HTTPMethod, path);
       if (!found) return undefined;

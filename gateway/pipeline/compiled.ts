@@ -20,4 +20,7 @@ export interface CompiledPolicy {
   response?: ResponseHandler;
   preflight: boolean;
   secrets?: SecretNames;
+  /** Upstreams the policy forwards to (load-balance). */
+  upstreams?: string[];
+  close?(): void;
 }

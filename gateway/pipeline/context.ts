@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import { NEXT, type Outcome, type PolicyAttribution, type PolicyContext, type PolicyRequest, type Reply, type ReplyOptions, type RouteInfo } from './policy.js';
+import { NEXT, type Outcome, type PolicyAttribution, type PolicyContext, type PolicyRequest, type Reply, type ReplyOptions, type RouteInfo, type UpstreamPlan } from './policy.js';
 import { PROBLEM_CONTENT_TYPE, type Problem } from './problem.js';
 
 /** The per-request context. A class, so that its methods live on the prototype and a request allocates one object. */
@@ -9,6 +9,8 @@ export class RequestContext implements PolicyContext {
   responseHeaders: OutgoingHttpHeaders | undefined = undefined;
   /** The request body cap a policy set (request-size-limit), and who set it. */
   requestBodyLimit: { max: number; policy: PolicyAttribution } | undefined = undefined;
+  /** How to forward, when a policy shaped it. */
+  plan: UpstreamPlan | undefined = undefined;
   private parsedQuery: URLSearchParams | undefined = undefined;
 
   constructor(
@@ -39,6 +41,10 @@ export class RequestContext implements PolicyContext {
 
   limitRequestBody(max: number, policy: PolicyAttribution): void {
     if (this.requestBodyLimit === undefined || max < this.requestBodyLimit.max) this.requestBodyLimit = { max, policy };
+  }
+
+  upstreamPlan(): UpstreamPlan {
+    return (this.plan ??= {});
   }
 
   clientKey(by: 'ip' | 'consumer'): string {

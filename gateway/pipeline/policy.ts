@@ -69,6 +69,12 @@ export interface PolicyContext {
    * while it streams to the upstream. `policy` names who set the cap, for the log.
    */
   limitRequestBody(max: number, policy: PolicyAttribution): void;
+  /**
+   * How this request is forwarded, when the route proxies: per-attempt timeout, retries, which upstream each attempt
+   * goes to, and a fallback to the mock. Created on first use; a request whose policies never ask forwards as plainly
+   * as it can (one attempt, the route's upstream).
+   */
+  upstreamPlan(): UpstreamPlan;
   /** The key that identifies this client for counting: socket address, or consumer (falling back to the address). */
   clientKey(by: 'ip' | 'consumer'): string;
   next(): Outcome;
@@ -86,6 +92,39 @@ export interface ResponseContext {
   readonly headers: Record<string, string | string[] | number | undefined>;
 }
 
+/**
+ * Forwarding, shaped by request-phase policies (timeout, retry, load-balance, mock-fallback) and carried out by the
+ * gateway. An attempt fails when the upstream cannot be reached, resets or times out before its response, or answers
+ * with one of `retryStatuses`; once a response has started to reach the client nothing is attempted again.
+ */
+export interface UpstreamPlan {
+  /** Limit for each attempt's response headers (and idle limit while streaming); default the upstream's `timeout`. */
+  timeoutMs?: number;
+  /** Attempts after the first. The gateway retries only requests without a body (their body cannot be sent twice). */
+  retries?: number;
+  /** Wait before retry n (1-based). */
+  backoff?(retry: number): number;
+  /** Statuses that count as a failed attempt when a retry is left (e.g. 502, 503, 504). */
+  retryStatuses?: ReadonlySet<number>;
+  /** Chooses each attempt's upstream among the design's `x-portico.upstreams`, and hears how it went. */
+  balancer?: Balancer;
+  /** Who set `timeoutMs`: named in the log when an attempt times out. */
+  timeoutBy?: PolicyAttribution;
+  /** When every attempt failed, or no upstream is healthy, answer from the design's mock; named in the log. */
+  mockFallback?: PolicyAttribution;
+}
+
+export interface Balancer {
+  /** The policy that balances, for the log (a 503 when no upstream is healthy). */
+  readonly by: PolicyAttribution;
+  /** The upstream for the next attempt (a name of `x-portico.upstreams`); undefined when none is healthy. */
+  pick(exclude?: string): string | undefined;
+  /** An attempt to `upstream` starts (least-connections counts these). */
+  started(upstream: string): void;
+  /** An attempt to `upstream` is over: `ok` false for a failure (passive health counts these). */
+  finished(upstream: string, ok: boolean): void;
+}
+
 /** Who answered or refused, as the traffic log records it. */
 export interface PolicyAttribution {
   id: string;
@@ -99,6 +138,8 @@ export type ResponseHandler = (ctx: ResponseContext) => void;
 export interface PolicyHandlers {
   request?: RequestHandler;
   response?: ResponseHandler;
+  /** Stops what the policy runs in the background (health checks) when its route table is replaced or closed. */
+  close?(): void;
 }
 
 /** Fixed-window counters shared by the policies of one gateway (rate limits now, quotas later). */
@@ -145,6 +186,8 @@ export interface PolicyInstance {
   route: RouteInfo;
   /** Directory of the file the configuration is written in: relative paths in a config (key files) start there. */
   baseDir?: string;
+  /** The design's upstreams by name (`x-portico.upstreams`), for policies that choose among them. */
+  upstreams?: ReadonlyMap<string, { url: string }>;
 }
 
 /**
@@ -176,6 +219,8 @@ export interface PolicyDefinition<C extends z.ZodType = z.ZodType> {
   terminal?: boolean;
   /** Where this configuration makes clients send secrets: redacted from the traffic log. */
   secrets?(config: z.output<C>): SecretNames;
+  /** The upstreams this configuration forwards to (load-balance): a route naming none is proxied to these. */
+  upstreams?(config: z.output<C>): string[];
   /** A short description of one configuration, for the log: "100/1m by consumer". */
   describe?(config: z.output<C>): string;
   /** Runs when a route is compiled; the handlers it returns run per request and should not allocate needlessly. */

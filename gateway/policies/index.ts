@@ -6,11 +6,15 @@ import fault from './fault.js';
 import headers from './headers.js';
 import ipFilter from './ip-filter.js';
 import jwt from './jwt.js';
+import loadBalance from './load-balance.js';
+import mockFallback from './mock-fallback.js';
 import quota from './quota.js';
 import rateLimit from './rate-limit.js';
 import requestSizeLimit from './request-size-limit.js';
+import retry from './retry.js';
+import timeout from './timeout.js';
 
 /** The catalog: every policy a design can `use`, by id. */
-export const policies: readonly PolicyDefinition[] = [apiKey, basicAuth, jwt, rateLimit, quota, cors, requestSizeLimit, ipFilter, headers, fault] as PolicyDefinition[];
+export const policies: readonly PolicyDefinition[] = [apiKey, basicAuth, jwt, rateLimit, quota, cors, requestSizeLimit, ipFilter, headers, timeout, retry, loadBalance, mockFallback, fault] as PolicyDefinition[];
 
 export const policiesById: ReadonlyMap<string, PolicyDefinition> = new Map(policies.map((p) => [p.id, p]));

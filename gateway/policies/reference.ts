@@ -78,7 +78,7 @@ export function policiesReference(policies: readonly PolicyDefinition[]): string
     const rows = fieldRows(schema);
     if (rows.length > 0) out.push('| field | type | required | default | meaning |', '| --- | --- | --- | --- | --- |', ...rows, '');
     if (policy.example !== undefined) {
-      const example = stringify({ 'x-portico': { apply: [{ use: policy.id, with: policy.example }] } }, { flowLevel: 4, lineWidth: 0 });
+      const example = stringify({ 'x-portico': { apply: [{ use: policy.id, with: policy.example }] } }, { lineWidth: 0 });
       out.push('```yaml', example.trimEnd(), '```', '');
     }
   }

@@ -46,6 +46,8 @@ export interface ProxyOutcome {
 export interface ForwardOptions {
   /** Answer 413 (and stop forwarding) once the request body passes this many bytes: for chunked bodies, counted as they stream. */
   maxRequestBody?: number;
+  /** This exchange's limit for the response headers (and idle limit while streaming), instead of the upstream's. */
+  timeoutMs?: number;
 }
 
 export interface ProxyHooks {
@@ -55,6 +57,17 @@ export interface ProxyHooks {
   onResponseBody?(body: IncomingMessage): void;
   /** Called once when the exchange is over (response finished, or failed). For a WebSocket: when the tunnel closes. */
   onDone?(outcome: ProxyOutcome): void;
+  /**
+   * HTTP only. The exchange failed before anything was sent to the client (refused, reset, timed out before the
+   * response): return true to take it over (for another attempt, or another answer). The exchange then lets go of the
+   * client's response without writing to it and never calls `onDone`. Return false to answer the failure as usual.
+   */
+  onFailureBeforeResponse?(failure: Failure): boolean;
+  /**
+   * HTTP only. The upstream's status arrived, before anything is sent to the client: return false to discard this
+   * response (for another attempt); the exchange then lets go as for `onFailureBeforeResponse`.
+   */
+  acceptResponse?(status: number): boolean;
 }
 
 export interface Upstream {
@@ -141,6 +154,7 @@ class ProxiedUpstream implements Upstream {
     const exchange = new HttpExchange(this, req, res, hooks);
     (res as Carrier<ServerResponse, HttpExchange>)[kExchange] = exchange;
     res.once('close', onClientClose);
+    if (options?.timeoutMs !== undefined) exchange.timeoutMs = options.timeoutMs;
     if (options?.maxRequestBody !== undefined) {
       exchange.maxRequestBody = options.maxRequestBody;
       (req as Carrier<IncomingMessage, HttpExchange>)[kExchange] = exchange;
@@ -224,21 +238,44 @@ class HttpExchange {
   code: string | undefined = undefined;
   maxRequestBody = Infinity;
   requestBytes = 0;
+  timeoutMs: number;
+  /** Taken over by the hooks: this exchange no longer touches the client's response. */
+  released = false;
 
   constructor(
     readonly upstream: ProxiedUpstream,
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
     readonly hooks: ProxyHooks | undefined,
-  ) {}
+  ) {
+    this.timeoutMs = upstream.timeoutMs;
+  }
 
   failure(error: unknown): Failure {
-    return this.timedOut ? timeoutFailure(this.upstream.name, this.upstream.timeoutMs) : upstreamFailure(this.upstream.name, error);
+    return this.timedOut ? timeoutFailure(this.upstream.name, this.timeoutMs) : upstreamFailure(this.upstream.name, error);
+  }
+
+  /** Lets go of the client's response (the hooks took over): no listener of this exchange stays on it. */
+  release(): void {
+    this.released = true;
+    this.failed = true;
+    this.proxyReq?.destroy();
+    this.proxyRes?.destroy();
+    this.res.off('close', onClientClose);
+    this.req.off('data', onRequestData);
+    const carried = this.res as CarriedRes;
+    if (carried[kExchange] === this) carried[kExchange] = undefined;
+    const carriedReq = this.req as CarriedMsg;
+    if (carriedReq[kExchange] === this) carriedReq[kExchange] = undefined;
   }
 
   /** Ends the exchange: a problem if nothing was sent yet, else the client connection is cut (never a problem after a partial body). */
   fail(failure: Failure): void {
     if (this.failed) return;
+    if (!this.closed && !this.res.headersSent && failure.code !== 'BODY_TOO_LARGE' && this.hooks?.onFailureBeforeResponse?.(failure)) {
+      this.release();
+      return;
+    }
     this.failed = true;
     this.error = failure.detail;
     this.code = failure.code;
@@ -286,7 +323,7 @@ function onProxyReq(proxyReq: ClientRequest, _req: IncomingMessage, res: ServerR
     return;
   }
   // Per request, not only on the agent: a reused socket may carry a shorter idle timeout from a Keep-Alive hint.
-  proxyReq.setTimeout(exchange.upstream.timeoutMs, onUpstreamTimeout);
+  proxyReq.setTimeout(exchange.timeoutMs, onUpstreamTimeout);
 }
 
 function onUpstreamTimeout(this: ClientRequest): void {
@@ -319,6 +356,10 @@ function onProxyRes(proxyRes: IncomingMessage, _req: IncomingMessage, res: Serve
     return;
   }
   const status = proxyRes.statusCode ?? 502;
+  if (exchange.hooks?.acceptResponse !== undefined && !exchange.hooks.acceptResponse(status)) {
+    exchange.release();
+    return;
+  }
   const headers = stripResponseHeaders(proxyRes.headers);
   try {
     exchange.hooks?.onResponseHeaders?.(status, headers);

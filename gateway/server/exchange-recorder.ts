@@ -25,6 +25,8 @@ export class ExchangeRecorder {
   consumer: string | undefined = undefined;
   policy: Exchange['policy'] = undefined;
   upstreamMs: number | undefined = undefined;
+  /** The upstream that answered, when a policy chose it (load-balance); default the route's. */
+  upstream: string | undefined = undefined;
   error: string | undefined = undefined;
   requestBody: CapturedBody | undefined = undefined;
   responseBody: CapturedBody | undefined = undefined;
@@ -93,7 +95,7 @@ export class ExchangeRecorder {
       gatewayMs: durationMs - (this.upstreamMs ?? 0),
       clientAddress: this.req.socket.remoteAddress ?? '',
       consumer: this.consumer,
-      upstream: route?.upstream && this.mode === 'proxy' ? route.upstream.name : undefined,
+      upstream: this.mode === 'proxy' ? (this.upstream ?? route?.upstream?.name) : undefined,
       policy: this.policy,
       requestHeaders: this.req.rawHeaders,
       // Flattened by the writer, on its own thread.

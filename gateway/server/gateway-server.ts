@@ -12,6 +12,7 @@ import { answerClientError } from './client-error.js';
 import { normalizePath } from './normalize-path.js';
 import { handleUpgrade } from './upgrade.js';
 import { RouteRuntime } from './route-runtime.js';
+import { PlannedForward } from './planned-proxy.js';
 
 export interface GatewayServerOptions {
   design: Design;
@@ -69,12 +70,14 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
       const previous = state;
       state = stateFor(design, table, previous);
       for (const [name, upstream] of previous.upstreams) if (state.upstreams.get(name) !== upstream) upstream.close();
+      if (previous.table !== table) previous.table.close();
     },
     close() {
       return new Promise((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
         for (const upstream of state.upstreams.values()) upstream.close();
+        state.table.close();
       });
     },
   };
@@ -152,6 +155,10 @@ async function handle(state: State, req: IncomingMessage, res: ServerResponse, r
 }
 
 function proxy(state: State, route: CompiledRoute, ctx: RequestContext, req: IncomingMessage, res: ServerResponse, path: string, recorder: ExchangeRecorder | undefined): void {
+  if (ctx.plan !== undefined) {
+    proxyPlanned(state, route, ctx, req, res, path, recorder);
+    return;
+  }
   const upstream = state.upstreams.get(route.upstream!.name)!;
   if (recorder) {
     recorder.mode = 'proxy';
@@ -163,6 +170,45 @@ function proxy(state: State, route: CompiledRoute, ctx: RequestContext, req: Inc
   const needsHooks = recorder !== undefined || ctx.responseHeaders !== undefined || route.responseChain.length > 0;
   const limit = ctx.requestBodyLimit;
   upstream.forward(req, res, path, needsHooks || limit !== undefined ? new ProxiedExchange(route, ctx, recorder) : undefined, limit && { maxRequestBody: limit.max });
+}
+
+/** Forwarding a policy shaped (timeout, retry, load-balance, mock-fallback): off the plain path, which stays as lean as it was. */
+function proxyPlanned(state: State, route: CompiledRoute, ctx: RequestContext, req: IncomingMessage, res: ServerResponse, path: string, recorder: ExchangeRecorder | undefined): void {
+  const plan = ctx.plan!;
+  if (recorder) {
+    recorder.mode = 'proxy';
+    recorder.tapRequest();
+    recorder.awaitOneMore();
+  }
+  if (ctx.responseHeaders) for (const name in ctx.responseHeaders) res.setHeader(name, ctx.responseHeaders[name]!);
+  const planned = new PlannedForward(plan, route.upstream!.name, state.upstreams, req, res, path, {
+    hooks: new ProxiedExchange(route, ctx, recorder),
+    noUpstream(detail) {
+      const value = problem(503, 'no-healthy-upstream', 'Service Unavailable', `No upstream can take this request: ${detail}.`);
+      if (recorder) {
+        recorder.policy = plan.balancer ? { ...plan.balancer.by, reason: `${plan.balancer.by.reason}: ${detail}` } : undefined;
+        recorder.error = detail;
+      }
+      const body = JSON.stringify(value);
+      recorder?.responseBodyWhole(body);
+      respond(res, route, ctx, 503, { 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store' }, body);
+      recorder?.done();
+    },
+    mock(reason) {
+      state.runtime
+        .mock(route, ctx, req, res, recorder, (status, headers, body) => respond(res, route, ctx, status, headers, body))
+        .catch((error: unknown) => {
+          if (recorder) recorder.error = `gateway error: ${(error as Error).message}`;
+          sendProblem(res, problem(500, 'internal', 'Internal Server Error', 'The gateway failed while handling this request.'));
+        })
+        .finally(() => {
+          if (recorder) recorder.policy = { ...plan.mockFallback!, reason };
+          recorder?.done();
+        });
+    },
+  }, ctx.requestBodyLimit?.max);
+  if (recorder) planned.onAttempt = (upstream) => (recorder.upstream = upstream);
+  planned.start();
 }
 
 /** What the gateway does around one proxied exchange, as one object: no closures per request. */
@@ -191,6 +237,8 @@ class ProxiedExchange implements ProxyHooks {
     if (outcome.code === 'BODY_TOO_LARGE' && this.ctx.requestBodyLimit) {
       recorder.mode = 'rejected';
       recorder.policy = this.ctx.requestBodyLimit.policy;
+    } else if (outcome.code === 'TIMEOUT' && this.ctx.plan?.timeoutBy) {
+      recorder.policy = this.ctx.plan.timeoutBy;
     }
     recorder.done();
   }
