@@ -196,6 +196,20 @@ async function main(): Promise<void> {
       { id: 'portico-off', name: 'portico proxy, no policies, logging off', path: '/items', start: () => portico('portico', [join(FIXTURES, 'proxy.yaml'), '--port', '0', '--upstream', upstreamUrl, '--no-log', '--data', dataDir('off')]) },
       { id: 'portico-log', name: 'portico proxy, logging on', path: '/items', start: () => portico('portico', [join(FIXTURES, 'proxy.yaml'), '--port', '0', '--upstream', upstreamUrl, '--data', dataDir('logging')]), after: logSize('logging') },
       {
+        id: 'portico-log-own-core',
+        name: "portico proxy, logging on, log writer on the load's CPU",
+        path: '/items',
+        // The writer thread on another core than the event loop, as on any machine with more than one: the load
+        // generator's core, so logging competes with the load rather than getting a core of its own.
+        ...(LOAD_CPUS === undefined && { skip: 'needs CPU pinning (Linux, 2+ CPUs)' }),
+        start: () =>
+          portico('portico', [join(FIXTURES, 'proxy.yaml'), '--port', '0', '--upstream', upstreamUrl, '--data', dataDir('logging-own-core')], {
+            ...process.env,
+            PORTICO_LOG_CPUS: LOAD_CPUS ?? '',
+          }),
+        after: logSize('logging-own-core'),
+      },
+      {
         id: 'portico-policies',
         name: 'portico proxy, api-key + rate-limit + logging',
         path: '/items',

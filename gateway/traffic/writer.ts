@@ -17,8 +17,8 @@ import { createRedactor, type RedactOptions, type Redactor } from './redact.js';
  * still cost the main thread ~4 µs per exchange to serialize it for postMessage, give up the
  * synchronous flush() that a SIGTERM handler needs, and delay acknowledgements by a round trip.
  * Known cost: the commit that crosses SQLite's auto-checkpoint (1000 WAL pages, ~3.5k exchanges)
- * takes 12-19 ms instead of <1 ms; moving checkpoints to a worker thread with its own connection
- * (wal_autocheckpoint = 0 here) is the next step if that latency matters.
+ * takes 12-19 ms instead of <1 ms. The gateway's writer thread (log-worker.ts) therefore turns
+ * auto-checkpoints off (`autoCheckpoint: false`) and checkpoints itself when idle or when the WAL passes a size.
  */
 
 export interface TrafficLogOptions {
@@ -26,6 +26,8 @@ export interface TrafficLogOptions {
   batchMs?: number;
   /** Extra names to redact, e.g. the design's apiKey header and query names. */
   redact?: RedactOptions;
+  /** SQLite's automatic WAL checkpoints (default true); off, the owner must checkpoint. */
+  autoCheckpoint?: boolean;
   /** Ids (ascending) of the exchanges just committed, e.g. for `traffic.appended` events. */
   onCommitted?: (ids: number[]) => void;
   /**
@@ -75,6 +77,7 @@ export function openTrafficLog(file: string, options: TrafficLogOptions = {}): T
   const insert: Statement<unknown[]> = db.prepare(insertSql);
   // Truncate the WAL back to this size after a burst made it grow.
   db.pragma('journal_size_limit = 67108864');
+  if (options.autoCheckpoint === false) db.pragma('wal_autocheckpoint = 0');
 
   let queue: Exchange[] = [];
   let timer: NodeJS.Timeout | undefined;
