@@ -17,11 +17,12 @@ export interface PorticoUi {
   stop: () => Promise<void>;
 }
 
-export async function startPorticoUi(): Promise<PorticoUi> {
+/** `data`: an existing data folder to use (kept) instead of a fresh one (e.g. a big generated traffic log). */
+export async function startPorticoUi(options: { data?: string } = {}): Promise<PorticoUi> {
   const dir = mkdtempSync(join(tmpdir(), 'portico-e2e-'));
   const workspace = join(dir, 'petstore');
   cpSync(join(root, 'resources', 'examples', 'petstore'), workspace, { recursive: true });
-  const child: ChildProcess = spawn(process.execPath, [join(root, 'bin', 'portico.js'), 'ui', workspace, '--no-open', '--port', '0', '--gateway-port', '0', '--data', join(dir, 'data')], {
+  const child: ChildProcess = spawn(process.execPath, [join(root, 'bin', 'portico.js'), 'ui', workspace, '--no-open', '--port', '0', '--gateway-port', '0', '--data', options.data ?? join(dir, 'data')], {
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, BROWSER: 'none' },

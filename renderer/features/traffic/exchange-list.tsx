@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ExchangeSummary } from '../../../gateway/contract';
 import { useStore } from '../workspace/store';
@@ -84,14 +84,13 @@ export function ExchangeList({ model }: { model: TrafficModel }) {
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
             const row = rows[item.index];
-            const style = { transform: `translateY(${item.start}px)`, height: ROW_HEIGHT };
             if (!row)
               return (
-                <div key="more" className="xrow xmore" style={style}>
+                <div key="more" className="xrow xmore" style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}>
                   <span className="spinner" /> Loading older exchanges…
                 </div>
               );
-            return <Row key={row.id} row={row} style={style} selected={chosen.has(row.id)} onSelect={(how) => model.select(row.id, how)} />;
+            return <Row key={row.id} row={row} top={item.start} selected={chosen.has(row.id)} model={model} />;
           })}
         </div>
         {error && (
@@ -116,14 +115,15 @@ export function ExchangeList({ model }: { model: TrafficModel }) {
   );
 }
 
-function Row({ row, style, selected, onSelect }: { row: ExchangeSummary; style: React.CSSProperties; selected: boolean; onSelect: (how: { toggle?: boolean; range?: boolean }) => void }) {
+/** One exchange; rendered again only when its row, place or selection changes (not on every scroll frame). */
+const Row = memo(function Row({ row, top, selected, model }: { row: ExchangeSummary; top: number; selected: boolean; model: TrafficModel }) {
   const { path, query } = splitUrl(row.url);
   const cls = statusClass(row.status);
   const method = row.method.toLowerCase();
   return (
     <div
       className={`xrow${selected ? ' selected' : ''}${row.error ? ' failed' : ''}`}
-      style={style}
+      style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
       role="row"
       aria-selected={selected}
       data-testid="exchange-row"
@@ -132,7 +132,7 @@ function Row({ row, style, selected, onSelect }: { row: ExchangeSummary; style: 
       onMouseDown={(e) => {
         if (e.shiftKey) e.preventDefault(); // no text selection on shift-click
       }}
-      onClick={(e) => onSelect({ toggle: e.ctrlKey || e.metaKey, range: e.shiftKey })}
+      onClick={(e) => model.select(row.id, { toggle: e.ctrlKey || e.metaKey, range: e.shiftKey })}
     >
       <div className="xc xc-time" role="gridcell" title={row.startedAt}>
         {formatTime(row.startedAt)}
@@ -164,4 +164,4 @@ function Row({ row, style, selected, onSelect }: { row: ExchangeSummary; style: 
       </div>
     </div>
   );
-}
+});
