@@ -31,6 +31,10 @@ export interface CompiledRoute {
   preflightChain: CompiledPolicy[];
   /** Response phase, already reversed. */
   responseChain: CompiledPolicy[];
+  /** Request-body phase, in order: when not empty, request bodies are read whole before going on. */
+  bodyChain: CompiledPolicy[];
+  /** Response-body phase, reversed: when not empty, response bodies are read whole before they are sent. */
+  responseBodyChain: CompiledPolicy[];
 }
 
 export interface RouteMatch {
@@ -104,6 +108,8 @@ export function compile(design: Design, options: CompileOptions): RouteTable {
       chain,
       preflightChain: chain.filter((p) => p.preflight),
       responseChain: chain.filter((p) => p.response).reverse(),
+      bodyChain: chain.filter((p) => p.requestBody),
+      responseBodyChain: chain.filter((p) => p.responseBody).reverse(),
     };
     // A route that names no upstream but balances over some is proxied to them (the first is its nominal upstream).
     const balanced = chain.find((p) => p.upstreams !== undefined)?.upstreams?.[0];
@@ -233,7 +239,7 @@ function instantiatePolicy(
     report(where, `${use}${name ? ` "${name}"` : ''}: ${error.path.length ? error.path.join('.') + ': ' : ''}${error.message}`);
     return undefined;
   }
-  const { request, response, close } = typeof handlers === 'function' ? { request: handlers, response: undefined, close: undefined } : handlers;
+  const { request, requestBody, response, responseBody, close } = typeof handlers === 'function' ? { request: handlers } as PolicyHandlers : handlers;
   const summary = definition.describe?.(parsed.data);
   const targets = definition.upstreams?.(parsed.data);
   const secrets = definition.secrets?.(parsed.data);
@@ -242,7 +248,9 @@ function instantiatePolicy(
     ...(name !== undefined && { name }),
     label: `${definition.id}${name ? ` ${name}` : ''}${summary ? ` (${summary})` : ''}`,
     ...(request && { request }),
+    ...(requestBody && { requestBody }),
     ...(response && { response }),
+    ...(responseBody && { responseBody }),
     preflight: definition.preflight === true,
     ...(secrets && { secrets }),
     ...(close && { close }),

@@ -1,4 +1,4 @@
-import type { PolicyDefinition, PolicyServices, RequestHandler, ResponseHandler, SecretNames } from './policy.js';
+import type { PolicyDefinition, PolicyServices, RequestHandler, ResponseBodyHandler, ResponseHandler, SecretNames } from './policy.js';
 
 /** The shapes compilation works with, apart so that compile.ts and security.ts share them without a cycle. */
 
@@ -17,7 +17,9 @@ export interface CompiledPolicy {
   /** For the log: "rate-limit steady (100/1m by ip)". */
   label: string;
   request?: RequestHandler;
+  requestBody?: RequestHandler;
   response?: ResponseHandler;
+  responseBody?: ResponseBodyHandler;
   preflight: boolean;
   secrets?: SecretNames;
   /** Upstreams the policy forwards to (load-balance). */

@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import { NEXT, type Outcome, type PolicyAttribution, type PolicyContext, type PolicyRequest, type Reply, type ReplyOptions, type RouteInfo, type UpstreamPlan } from './policy.js';
+import { NEXT, type Outcome, type PolicyAttribution, type PolicyContext, type PolicyRequest, type Reply, type ReplyOptions, type RequestCheck, type RouteInfo, type UpstreamPlan } from './policy.js';
 import { PROBLEM_CONTENT_TYPE, type Problem } from './problem.js';
 
 /** The per-request context. A class, so that its methods live on the prototype and a request allocates one object. */
@@ -9,8 +9,15 @@ export class RequestContext implements PolicyContext {
   responseHeaders: OutgoingHttpHeaders | undefined = undefined;
   /** The request body cap a policy set (request-size-limit), and who set it. */
   requestBodyLimit: { max: number; policy: PolicyAttribution } | undefined = undefined;
+  /** Path and query for the upstream, when a policy rewrote them. */
+  upstreamTarget: string | undefined = undefined;
   /** How to forward, when a policy shaped it. */
   plan: UpstreamPlan | undefined = undefined;
+  /** The body read whole for the request-body phase, and the one to forward when a policy replaced it. */
+  body: Buffer | undefined = undefined;
+  replacedBody: Buffer | undefined = undefined;
+  /** Set by the gateway for the request-body phase: the operation's request validator. */
+  validator: (() => RequestCheck) | undefined = undefined;
   private parsedQuery: URLSearchParams | undefined = undefined;
 
   constructor(
@@ -45,6 +52,26 @@ export class RequestContext implements PolicyContext {
 
   upstreamPlan(): UpstreamPlan {
     return (this.plan ??= {});
+  }
+
+  setUpstreamTarget(path: string, rawQuery: string): void {
+    if (!path.startsWith('/') || /[^\x21-\x7e]|#/.test(path) || /[^\x21-\x7e]|#/.test(rawQuery)) {
+      throw new Error(`invalid upstream target ${JSON.stringify(path + (rawQuery ? '?' + rawQuery : ''))}`);
+    }
+    this.upstreamTarget = rawQuery === '' ? path : `${path}?${rawQuery}`;
+  }
+
+  requestBody(): Buffer | undefined {
+    return this.replacedBody ?? this.body;
+  }
+
+  setRequestBody(body: Buffer): void {
+    this.replacedBody = body;
+  }
+
+  validateRequest(): RequestCheck {
+    if (!this.validator) throw new Error('validateRequest() is only available in the request-body phase');
+    return this.validator();
   }
 
   clientKey(by: 'ip' | 'consumer'): string {

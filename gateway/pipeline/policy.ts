@@ -36,6 +36,8 @@ export interface Reply {
   readonly body?: Buffer | string;
   /** Why, for the traffic log (never sent to the client). */
   readonly reason: string;
+  /** A stored response replayed (a cache hit): response-body policies see it as source `cache`. */
+  readonly replay?: boolean;
 }
 
 /** Returned by `ctx.next()`: go on with the chain. A single shared value: continuing allocates nothing. */
@@ -75,6 +77,17 @@ export interface PolicyContext {
    * as it can (one attempt, the route's upstream).
    */
   upstreamPlan(): UpstreamPlan;
+  /**
+   * Sends the request to this path and query on the upstream instead of the routed ones (rewrite). `path` must start
+   * with `/`; it is joined to the upstream URL's own path like a routed one. Routing and the log keep the original.
+   */
+  setUpstreamTarget(path: string, rawQuery: string): void;
+  /** The request body read whole (request-body phase only; undefined when the request has none). */
+  requestBody(): Buffer | undefined;
+  /** Replaces the body that goes on (request-body phase): Content-Length follows. */
+  setRequestBody(body: Buffer): void;
+  /** Checks parameters and the body against the operation in the design, as the mock does (request-body phase). */
+  validateRequest(): RequestCheck;
   /** The key that identifies this client for counting: socket address, or consumer (falling back to the address). */
   clientKey(by: 'ip' | 'consumer'): string;
   next(): Outcome;
@@ -91,6 +104,33 @@ export interface ResponseContext {
   /** Mutable, lower-case names. */
   readonly headers: Record<string, string | string[] | number | undefined>;
 }
+
+/** A violation of the design, with where it is (a JSON pointer into the body or the parameter). */
+export interface ContractViolation {
+  in: string;
+  name?: string;
+  pointer: string;
+  message: string;
+}
+
+export type RequestCheck = { ok: true } | { ok: false; status: 400 | 415 | 422; errors: ContractViolation[] };
+
+/**
+ * The response-body phase: the whole response (upstream's, mock's or a policy's reply), before anything is sent.
+ * Routes with such a policy read response bodies whole up to the body limit; larger ones stream unchanged.
+ */
+export interface ResponseBodyContext extends ResponseContext {
+  status: number;
+  body: Buffer;
+  /** Where the answer came from: a cache hit or a refusal need not be cached or checked again. */
+  readonly source: 'upstream' | 'mock' | 'policy' | 'cache';
+  /** Checks status, Content-Type and body against the operation's documented responses. */
+  validateResponse(): ContractViolation[];
+  /** Tells the log about this response (when no policy answered or refused the request). */
+  report(policy: PolicyAttribution): void;
+}
+
+export type ResponseBodyHandler = (ctx: ResponseBodyContext) => void;
 
 /**
  * Forwarding, shaped by request-phase policies (timeout, retry, load-balance, mock-fallback) and carried out by the
@@ -137,7 +177,11 @@ export type ResponseHandler = (ctx: ResponseContext) => void;
 
 export interface PolicyHandlers {
   request?: RequestHandler;
+  /** After the request phase, with the body read whole (`ctx.requestBody()`); may reply or replace the body. */
+  requestBody?: RequestHandler;
   response?: ResponseHandler;
+  /** With the response body read whole, before the response phase; runs in reverse order like it. */
+  responseBody?: ResponseBodyHandler;
   /** Stops what the policy runs in the background (health checks) when its route table is replaced or closed. */
   close?(): void;
 }

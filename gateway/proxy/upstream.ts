@@ -13,7 +13,7 @@ import http, { type ClientRequest, type IncomingHttpHeaders, type IncomingMessag
 import https from 'node:https';
 import net, { type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Duplex } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
 import httpProxy from 'http-proxy';
 import { bodyTooLargeFailure, hookFailure, timeoutFailure, upstreamFailure, type Failure } from './failure.js';
 import { stripResponseHeaders, upstreamRequestHeaders, type RequestHeaderOptions } from './headers.js';
@@ -48,6 +48,8 @@ export interface ForwardOptions {
   maxRequestBody?: number;
   /** This exchange's limit for the response headers (and idle limit while streaming), instead of the upstream's. */
   timeoutMs?: number;
+  /** The request body to send, read whole earlier (and perhaps changed), instead of streaming the client's. */
+  body?: Buffer;
 }
 
 export interface ProxyHooks {
@@ -68,6 +70,13 @@ export interface ProxyHooks {
    * response (for another attempt); the exchange then lets go as for `onFailureBeforeResponse`.
    */
   acceptResponse?(status: number): boolean;
+  /**
+   * HTTP only. When set, the response body is read whole (up to this many bytes) before anything is sent, and
+   * `onResponseBodyWhole` may change it; a larger body streams unchanged (and `onResponseBody` is called instead).
+   */
+  bufferResponseLimit?: number;
+  /** With `bufferResponseLimit`: the whole body; returns the status and body to send (`headers` may be changed in place). */
+  onResponseBodyWhole?(status: number, headers: IncomingHttpHeaders, body: Buffer): { status: number; body: Buffer };
 }
 
 export interface Upstream {
@@ -86,6 +95,7 @@ export interface Upstream {
 /** The parts of http-proxy's server we use, typed as they behave (the published types force a per-request options copy). */
 interface ProxyServer {
   web(req: IncomingMessage, res: ServerResponse, callback: (error: Error, req: IncomingMessage, res: ServerResponse) => void): void;
+  web(req: IncomingMessage, res: ServerResponse, options: { buffer: Readable }, callback: (error: Error, req: IncomingMessage, res: ServerResponse) => void): void;
   ws(req: IncomingMessage, socket: Duplex, head: Buffer, callback: (error: Error, req: IncomingMessage, socket: Duplex) => void): void;
   on(event: string, listener: (...args: never[]) => void): unknown;
   close(): void;
@@ -165,7 +175,13 @@ class ProxiedUpstream implements Upstream {
     req.url = path;
     req.headers = upstreamRequestHeaders(req, this.headerOptions) as IncomingHttpHeaders;
     try {
-      this.proxy.web(req, res, onProxyError);
+      const body = options?.body;
+      if (body === undefined) this.proxy.web(req, res, onProxyError);
+      else {
+        req.headers['content-length'] = String(body.length);
+        delete req.headers['transfer-encoding'];
+        this.proxy.web(req, res, { buffer: Readable.from(body.length === 0 ? [] : [body]) }, onProxyError);
+      }
     } catch (error) {
       exchange.fail(upstreamFailure(this.name, error));
     } finally {
@@ -361,6 +377,11 @@ function onProxyRes(proxyRes: IncomingMessage, _req: IncomingMessage, res: Serve
     return;
   }
   const headers = stripResponseHeaders(proxyRes.headers);
+  const limit = exchange.hooks?.bufferResponseLimit;
+  if (limit !== undefined && exchange.req.method !== 'HEAD' && status !== 204 && status !== 304) {
+    bufferResponse(exchange, proxyRes, status, headers, limit);
+    return;
+  }
   try {
     exchange.hooks?.onResponseHeaders?.(status, headers);
   } catch (error) {
@@ -378,6 +399,61 @@ function onProxyRes(proxyRes: IncomingMessage, _req: IncomingMessage, res: Serve
   }
   exchange.hooks?.onResponseBody?.(proxyRes);
   proxyRes.pipe(res);
+}
+
+/** Reads the upstream's body whole for the hooks, then answers; past `limit` it gives up and streams the rest unchanged. */
+function bufferResponse(exchange: HttpExchange, proxyRes: IncomingMessage, status: number, headers: IncomingHttpHeaders, limit: number): void {
+  const { res, hooks } = exchange;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const writeHead = (code: number): boolean => {
+    try {
+      hooks!.onResponseHeaders?.(code, headers);
+    } catch (error) {
+      exchange.fail(hookFailure(exchange.upstream.name, error));
+      return false;
+    }
+    try {
+      res.writeHead(code, code === status ? proxyRes.statusMessage : undefined, headers);
+      return true;
+    } catch (error) {
+      for (const name of res.getHeaderNames()) res.removeHeader(name);
+      exchange.fail(upstreamFailure(exchange.upstream.name, error));
+      return false;
+    }
+  };
+  const onData = (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= limit) {
+      chunks.push(chunk);
+      return;
+    }
+    // Too large to hold: send what came as it is, and stream the rest.
+    proxyRes.off('data', onData);
+    proxyRes.off('end', onEnd);
+    proxyRes.pause();
+    if (!writeHead(status)) return;
+    for (const kept of chunks) res.write(kept);
+    res.write(chunk);
+    hooks!.onResponseBody?.(proxyRes);
+    proxyRes.pipe(res);
+  };
+  const onEnd = () => {
+    if (exchange.failed || exchange.closed) return;
+    let answer: { status: number; body: Buffer };
+    try {
+      answer = hooks!.onResponseBodyWhole!(status, headers, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    } catch (error) {
+      exchange.fail(hookFailure(exchange.upstream.name, error));
+      return;
+    }
+    delete headers['transfer-encoding'];
+    headers['content-length'] = String(answer.body.length);
+    if (!writeHead(answer.status)) return;
+    res.end(answer.body);
+  };
+  proxyRes.on('data', onData);
+  proxyRes.once('end', onEnd);
 }
 
 /** The upstream's response failed while streaming (reset, idle timeout, truncated body). */

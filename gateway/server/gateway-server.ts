@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Design } from '../openapi/design.js';
-import type { CompiledRoute, RouteTable } from '../pipeline/compile.js';
+import type { CompiledPolicy, CompiledRoute, RouteTable } from '../pipeline/compile.js';
 import { RequestContext } from '../pipeline/context.js';
-import { NEXT, type Reply } from '../pipeline/policy.js';
+import { NEXT } from '../pipeline/policy.js';
 import { PROBLEM_CONTENT_TYPE, problem, type Problem } from '../pipeline/problem.js';
-import { runRequestPhase, runResponsePhase, type ChainResult } from '../pipeline/run.js';
+import { runRequestPhase, runResponsePhase, type Answered, type ChainResult } from '../pipeline/run.js';
 import { createUpstream, type ProxyHooks, type ProxyOutcome, type Upstream, type UpstreamConfig } from '../proxy/upstream.js';
 import { ExchangeRecorder, type ExchangeSink } from './exchange-recorder.js';
 import { answerClientError } from './client-error.js';
@@ -13,6 +13,7 @@ import { normalizePath } from './normalize-path.js';
 import { handleUpgrade } from './upgrade.js';
 import { RouteRuntime } from './route-runtime.js';
 import { PlannedForward } from './planned-proxy.js';
+import { requestBodyPhase, responseBodyPhase } from './body-phases.js';
 
 export interface GatewayServerOptions {
   design: Design;
@@ -138,20 +139,22 @@ async function handle(state: State, req: IncomingMessage, res: ServerResponse, r
   if (result instanceof Promise) result = await result;
   if (recorder) recorder.consumer = ctx.consumer;
 
+  if (result === NEXT && route.bodyChain.length > 0 && !preflight) result = await requestBodyPhase(state.runtime, state.table.bodyLimit, route, ctx, req, recorder);
+
   if (result !== NEXT) {
     if (recorder) {
       recorder.mode = result.reply.status >= 400 ? 'rejected' : 'policy';
       recorder.policy = { id: result.by.id, ...(result.by.name !== undefined && { name: result.by.name }), reason: `${result.by.label}: ${result.reply.reason}` };
-      recorder.responseBodyWhole(result.reply.body);
+      recorder.consumer = ctx.consumer;
     }
-    sendReply(res, route, ctx, result.reply);
+    sendReply(state, res, route, ctx, result, recorder);
     return;
   }
   if (route.mode === 'proxy') {
-    proxy(state, route, ctx, req, res, path + target.query, recorder);
+    proxy(state, route, ctx, req, res, ctx.upstreamTarget ?? path + target.query, recorder);
     return;
   }
-  await state.runtime.mock(route, ctx, req, res, recorder, (status, headers, body) => respond(res, route, ctx, status, headers, body));
+  await state.runtime.mock(route, ctx, req, res, recorder, (status, headers, body) => respond(state, res, route, ctx, recorder, 'mock', status, headers, body), route.bodyChain.length > 0 ? { body: ctx.requestBody() } : undefined);
 }
 
 function proxy(state: State, route: CompiledRoute, ctx: RequestContext, req: IncomingMessage, res: ServerResponse, path: string, recorder: ExchangeRecorder | undefined): void {
@@ -167,10 +170,13 @@ function proxy(state: State, route: CompiledRoute, ctx: RequestContext, req: Inc
   }
   // Headers policies added (CORS, RateLimit-*) also label the gateway's own 502/504 problems.
   if (ctx.responseHeaders) for (const name in ctx.responseHeaders) res.setHeader(name, ctx.responseHeaders[name]!);
-  const needsHooks = recorder !== undefined || ctx.responseHeaders !== undefined || route.responseChain.length > 0;
+  const needsHooks = recorder !== undefined || ctx.responseHeaders !== undefined || route.responseChain.length > 0 || route.responseBodyChain.length > 0;
   const limit = ctx.requestBodyLimit;
-  upstream.forward(req, res, path, needsHooks || limit !== undefined ? new ProxiedExchange(route, ctx, recorder) : undefined, limit && { maxRequestBody: limit.max });
+  const options = route.bodyChain.length > 0 ? { body: ctx.requestBody() ?? EMPTY } : limit && { maxRequestBody: limit.max };
+  upstream.forward(req, res, path, needsHooks || limit !== undefined ? new ProxiedExchange(state, route, ctx, recorder) : undefined, options);
 }
+
+const EMPTY = Buffer.alloc(0);
 
 /** Forwarding a policy shaped (timeout, retry, load-balance, mock-fallback): off the plain path, which stays as lean as it was. */
 function proxyPlanned(state: State, route: CompiledRoute, ctx: RequestContext, req: IncomingMessage, res: ServerResponse, path: string, recorder: ExchangeRecorder | undefined): void {
@@ -182,7 +188,7 @@ function proxyPlanned(state: State, route: CompiledRoute, ctx: RequestContext, r
   }
   if (ctx.responseHeaders) for (const name in ctx.responseHeaders) res.setHeader(name, ctx.responseHeaders[name]!);
   const planned = new PlannedForward(plan, route.upstream!.name, state.upstreams, req, res, path, {
-    hooks: new ProxiedExchange(route, ctx, recorder),
+    hooks: new ProxiedExchange(state, route, ctx, recorder),
     noUpstream(detail) {
       const value = problem(503, 'no-healthy-upstream', 'Service Unavailable', `No upstream can take this request: ${detail}.`);
       if (recorder) {
@@ -191,12 +197,12 @@ function proxyPlanned(state: State, route: CompiledRoute, ctx: RequestContext, r
       }
       const body = JSON.stringify(value);
       recorder?.responseBodyWhole(body);
-      respond(res, route, ctx, 503, { 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store' }, body);
+      respond(state, res, route, ctx, recorder, 'policy', 503, { 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store' }, body);
       recorder?.done();
     },
     mock(reason) {
       state.runtime
-        .mock(route, ctx, req, res, recorder, (status, headers, body) => respond(res, route, ctx, status, headers, body))
+        .mock(route, ctx, req, res, recorder, (status, headers, body) => respond(state, res, route, ctx, recorder, 'mock', status, headers, body), route.bodyChain.length > 0 ? { body: ctx.requestBody() } : undefined)
         .catch((error: unknown) => {
           if (recorder) recorder.error = `gateway error: ${(error as Error).message}`;
           sendProblem(res, problem(500, 'internal', 'Internal Server Error', 'The gateway failed while handling this request.'));
@@ -206,18 +212,30 @@ function proxyPlanned(state: State, route: CompiledRoute, ctx: RequestContext, r
           recorder?.done();
         });
     },
-  }, ctx.requestBodyLimit?.max);
+  }, ctx.requestBodyLimit?.max, route.bodyChain.length > 0 ? (ctx.requestBody() ?? EMPTY) : undefined);
   if (recorder) planned.onAttempt = (upstream) => (recorder.upstream = upstream);
   planned.start();
 }
 
 /** What the gateway does around one proxied exchange, as one object: no closures per request. */
 class ProxiedExchange implements ProxyHooks {
+  /** Set when the route has response-body policies: the proxy then reads response bodies whole, up to this. */
+  readonly bufferResponseLimit: number | undefined;
+
   constructor(
+    private readonly state: State,
     private readonly route: CompiledRoute,
     private readonly ctx: RequestContext,
     private readonly recorder: ExchangeRecorder | undefined,
-  ) {}
+  ) {
+    this.bufferResponseLimit = route.responseBodyChain.length > 0 ? state.table.bodyLimit : undefined;
+  }
+
+  onResponseBodyWhole(status: number, headers: OutgoingHttpHeaders, body: Buffer): { status: number; body: Buffer } {
+    const answer = responseBodyPhase(this.state.runtime, this.route, this.ctx, this.recorder, 'upstream', status, headers, body);
+    this.recorder?.responseBodyWhole(answer.body);
+    return answer;
+  }
 
   onResponseHeaders(status: number, headers: OutgoingHttpHeaders): void {
     const { ctx, route } = this;
@@ -245,11 +263,30 @@ class ProxiedExchange implements ProxyHooks {
 }
 
 /** Sends a policy's reply, with the headers earlier policies added and the response phase applied. */
-function sendReply(res: ServerResponse, route: CompiledRoute, ctx: RequestContext, reply: Reply): void {
-  respond(res, route, ctx, reply.status, { ...reply.headers }, reply.body);
+function sendReply(state: State, res: ServerResponse, route: CompiledRoute, ctx: RequestContext, answered: Answered, recorder: ExchangeRecorder | undefined): void {
+  const { reply, by } = answered;
+  respond(state, res, route, ctx, recorder, reply.replay ? 'cache' : 'policy', reply.status, { ...reply.headers }, reply.body, by);
 }
 
-function respond(res: ServerResponse, route: CompiledRoute, ctx: RequestContext, status: number, headers: OutgoingHttpHeaders, body: Buffer | string | undefined): void {
+/** Answers with a whole body (a reply, the mock): response-body phase, headers policies added, response phase. */
+function respond(
+  state: State,
+  res: ServerResponse,
+  route: CompiledRoute,
+  ctx: RequestContext,
+  recorder: ExchangeRecorder | undefined,
+  source: 'mock' | 'policy' | 'cache',
+  status: number,
+  headers: OutgoingHttpHeaders,
+  body: Buffer | string | undefined,
+  answeredBy?: CompiledPolicy,
+): void {
+  if (route.responseBodyChain.length > 0 && ctx.request.method !== 'HEAD') {
+    const answer = responseBodyPhase(state.runtime, route, ctx, recorder, source, status, headers, body === undefined ? EMPTY : typeof body === 'string' ? Buffer.from(body) : body, answeredBy);
+    status = answer.status;
+    body = answer.body.length === 0 && body === undefined ? undefined : answer.body;
+  }
+  recorder?.responseBodyWhole(body);
   if (ctx.responseHeaders) mergeHeaders(headers, ctx.responseHeaders);
   if (route.responseChain.length > 0) runResponsePhase(route.responseChain, { request: ctx.request, route: route.info, consumer: ctx.consumer, status, headers });
   if (body !== undefined) headers['content-length'] = Buffer.byteLength(body);

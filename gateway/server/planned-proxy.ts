@@ -45,12 +45,15 @@ export class PlannedForward implements ProxyHooks {
     private readonly path: string,
     private readonly answers: PlannedAnswers,
     maxRequestBody: number | undefined,
+    /** The body read whole earlier (request-body phase): it can be sent again. */
+    body: Buffer | undefined,
   ) {
-    this.bodyless = hasNoBody(req);
+    this.bodyless = body !== undefined || hasNoBody(req);
     const options: ForwardOptions = {};
     if (plan.timeoutMs !== undefined) options.timeoutMs = plan.timeoutMs;
-    if (maxRequestBody !== undefined) options.maxRequestBody = maxRequestBody;
-    this.options = options.timeoutMs === undefined && options.maxRequestBody === undefined ? undefined : options;
+    if (body !== undefined) options.body = body;
+    else if (maxRequestBody !== undefined) options.maxRequestBody = maxRequestBody;
+    this.options = options.timeoutMs === undefined && options.maxRequestBody === undefined && options.body === undefined ? undefined : options;
   }
 
   /** Told each attempt's upstream (the log records the one that answered). */

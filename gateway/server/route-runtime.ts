@@ -7,6 +7,8 @@ import type { CompiledRoute } from '../pipeline/compile.js';
 import type { RequestContext } from '../pipeline/context.js';
 import { PROBLEM_CONTENT_TYPE, problem, type Problem } from '../pipeline/problem.js';
 import { createRequestValidator, type RequestValidator } from '../validation/request.js';
+import type { RequestCheck } from '../pipeline/policy.js';
+import { createResponseValidator, type ResponseValidator } from './response-validation.js';
 import { readBody } from './body.js';
 import type { ExchangeRecorder } from './exchange-recorder.js';
 
@@ -15,6 +17,7 @@ type Respond = (status: number, headers: OutgoingHttpHeaders, body: Buffer | str
 interface Compiled {
   validate: RequestValidator;
   mock: Mocker;
+  validateResponse?: ResponseValidator;
 }
 
 /** Answers mocked routes: read the body (capped), validate the request, then mock. Per-route work is compiled on first use. */
@@ -26,7 +29,25 @@ export class RouteRuntime {
     private readonly bodyLimit: number,
   ) {}
 
-  async mock(route: CompiledRoute, ctx: RequestContext, req: IncomingMessage, res: ServerResponse, recorder: ExchangeRecorder | undefined, respond: Respond): Promise<void> {
+  /** The request checked against the operation, as `mock` does: for validate-request in the request-body phase. */
+  validateRequest(route: CompiledRoute, ctx: RequestContext, req: IncomingMessage, body: Buffer | undefined): RequestCheck {
+    const verdict = this.forRoute(route).validate({
+      pathParams: ctx.request.params,
+      query: ctx.query(),
+      headers: req.headers,
+      ...(req.headers['content-type'] !== undefined && { contentType: req.headers['content-type'] }),
+      ...(body !== undefined && { body }),
+    });
+    return verdict.ok ? { ok: true } : verdict;
+  }
+
+  responseValidator(route: CompiledRoute): ResponseValidator {
+    const compiled = this.forRoute(route);
+    return (compiled.validateResponse ??= createResponseValidator(this.design, route.operation));
+  }
+
+  /** `preRead`: the body, when the request-body phase read it already. */
+  async mock(route: CompiledRoute, ctx: RequestContext, req: IncomingMessage, res: ServerResponse, recorder: ExchangeRecorder | undefined, respond: Respond, preRead?: { body: Buffer | undefined }): Promise<void> {
     const { validate, mock } = this.forRoute(route);
     const reject = (value: Problem, reason: string, headers?: OutgoingHttpHeaders, policy: { id: string; name?: string; reason: string } = { id: 'validate-request', reason }) => {
       if (recorder) {
@@ -38,8 +59,8 @@ export class RouteRuntime {
       respond(value.status, { ...headers, 'content-type': PROBLEM_CONTENT_TYPE }, body);
     };
 
-    let body: Buffer | undefined;
-    if (hasBody(req)) {
+    let body: Buffer | undefined = preRead?.body;
+    if (!preRead && hasBody(req)) {
       const capped = ctx.requestBodyLimit !== undefined && ctx.requestBodyLimit.max < this.bodyLimit ? ctx.requestBodyLimit : undefined;
       const read = await readBody(req, capped?.max ?? this.bodyLimit);
       if (!read.ok) {
@@ -96,7 +117,7 @@ export class RouteRuntime {
   }
 }
 
-function hasBody(req: IncomingMessage): boolean {
+export function hasBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
   return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }
