@@ -220,7 +220,7 @@ async function main(): Promise<void> {
       },
       {
         id: 'portico-chain',
-        name: 'portico proxy, full chain: jwt + rate-limit + headers + logging',
+        name: 'portico proxy, full chain: jwt + rate-limit + validate-request + cache miss + headers + logging',
         path: '/items',
         headers: { authorization: `Bearer ${chain.token}` },
         start: () => portico('portico', [chain.design, '--port', '0', '--data', dataDir('chain')], { ...process.env, BENCH_UPSTREAM: upstreamUrl }),
