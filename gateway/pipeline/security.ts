@@ -11,8 +11,9 @@ import { NEXT, PolicyConfigError, type Outcome, type PolicyContext, type Request
  * inside one requirement AND-ed, as OpenAPI says. Each scheme maps to a policy:
  * - `apiKey` → api-key (where and under which name, from the scheme);
  * - `http` `basic` → basic-auth (the scheme's `x-portico`, if any, is its config: `{ realm }`);
- * - `http` `bearer`, `oauth2`, `openIdConnect` → jwt, configured by the scheme's `x-portico` (where the keys are:
- *   `jwksUrl`, `keyFile` or `secretFile`; `issuer`, `audience`, ...). Without it the scheme is reported as not enforced.
+ * - `openIdConnect` → jwt with the scheme's `openIdConnectUrl` (discovery: keys and issuer), plus its `x-portico`;
+ * - `http` `bearer`, `oauth2` → jwt, configured by the scheme's `x-portico` (where the keys are: `jwksUrl`, `keyFile`
+ *   or `secretFile`; `issuer`, `audience`, ...). Without it the scheme is reported as not enforced.
  */
 
 /** Policies that authenticate: an explicit one in a route's chain replaces the plan from `security`. */
@@ -50,7 +51,13 @@ export function securityPolicy(design: Design, options: CompileOptions, warnings
     let config: unknown;
     if (scheme?.type === 'apiKey' && typeof scheme.name === 'string') [policyId, config] = ['api-key', { in: scheme.in, name: scheme.name }];
     else if (scheme?.type === 'http' && httpScheme === 'basic') [policyId, config] = ['basic-auth', extension ?? {}];
-    else if ((scheme?.type === 'http' && httpScheme === 'bearer') || scheme?.type === 'oauth2' || scheme?.type === 'openIdConnect') {
+    else if (scheme?.type === 'openIdConnect' && typeof scheme.openIdConnectUrl === 'string') {
+      // The scheme says where the provider is: discovery gives the keys and the issuer. x-portico may add the rest.
+      const own = (extension ?? {}) as Record<string, unknown>;
+      const keyed = ['secretFile', 'keyFile', 'jwksUrl', 'openIdConnectUrl'].some((k) => own[k] !== undefined);
+      [policyId, config] = ['jwt', keyed ? own : { openIdConnectUrl: scheme.openIdConnectUrl, ...own }];
+      if (own.audience === undefined) warnings.push(`security scheme "${schemeName}" (openIdConnect): no audience is required; add x-portico: { audience: ... } to the scheme so that tokens issued for other APIs are refused`);
+    } else if ((scheme?.type === 'http' && httpScheme === 'bearer') || scheme?.type === 'oauth2' || scheme?.type === 'openIdConnect') {
       if (extension === undefined) {
         notEnforced(schemeName, String(scheme.type), ': say where its token keys are with x-portico on the scheme ({ jwksUrl | keyFile | secretFile, issuer, audience })');
         checks.set(schemeName, null);

@@ -16,9 +16,15 @@ const rsa = await generateKeyPair('RS256');
 const ec = await generateKeyPair('ES256');
 const jwks = { keys: [{ ...(await exportJWK(ec.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' }] };
 let jwksFetches = 0;
-const idp = await startUpstream((_req, res) => {
-  jwksFetches += 1;
+let discoveryFetches = 0;
+const idp = await startUpstream((req, res) => {
   res.writeHead(200, { 'content-type': 'application/json' });
+  if (req.url === '/.well-known/openid-configuration') {
+    discoveryFetches += 1;
+    res.end(JSON.stringify({ issuer: 'https://idp.test', jwks_uri: `${idp.url}/discovered-jwks.json` }));
+    return;
+  }
+  jwksFetches += 1;
   res.end(JSON.stringify(jwks));
 });
 const upstream = await startUpstream();
@@ -44,12 +50,20 @@ components:
       type: http
       scheme: bearer
       x-portico: { keyFile: keys/rsa.pem, algorithms: [RS256], audience: shop }
+    discovered:
+      type: openIdConnect
+      openIdConnectUrl: '${idp.url}/.well-known/openid-configuration'
+      x-portico: { audience: shop }
     basic: { type: http, scheme: basic }
     key: { type: apiKey, in: header, name: X-API-Key }
 paths:
   /oidc:
     get:
       security: [{ idp: [] }]
+      responses: { '200': { description: ok } }
+  /discovered:
+    get:
+      security: [{ discovered: [] }]
       responses: { '200': { description: ok } }
   /either:
     get:
@@ -85,6 +99,18 @@ test('openIdConnect scheme → jwt with a JWKS URL: fetched on first use only, t
   assert.equal(jwksFetches, 1, 'cached');
   const logged = (await gw.logged(gw.exchanges.length)).at(-1)!;
   assert.equal(logged.consumer, 'alice');
+});
+
+test('openIdConnect scheme alone: discovery (on first use) gives the keys and the required issuer', async () => {
+  assert.equal(discoveryFetches, 0);
+  const good = await sign(ec.privateKey, 'ES256', { iss: 'https://idp.test' }, 'k1');
+  assert.equal((await get('/discovered', { authorization: `Bearer ${good}` })).status, 200);
+  assert.equal(discoveryFetches, 1);
+  const foreign = await sign(ec.privateKey, 'ES256', { iss: 'https://other.test' }, 'k1');
+  assert.equal((await get('/discovered', { authorization: `Bearer ${foreign}` })).status, 401);
+  assert.match((await gw.logged(gw.exchanges.length)).at(-1)!.policy!.reason, /claim "iss"/);
+  assert.equal((await get('/discovered', { authorization: `Bearer ${good}` })).status, 200);
+  assert.equal(discoveryFetches, 1, 'the discovery document is cached');
 });
 
 test('jwt refusals are 401 with a Bearer challenge; the reason is in the log, not the body', async () => {

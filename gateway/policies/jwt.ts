@@ -16,6 +16,10 @@ export const config = z
     secretFile: z.string().min(1).optional().describe('HS256/384/512: file holding the shared secret (relative to the design). Never the secret itself: secrets stay out of the design.'),
     keyFile: z.string().min(1).optional().describe('RS/PS/ES/EdDSA: file with the public key (PEM, X.509 certificate, JWK or JWKS JSON), relative to the design.'),
     jwksUrl: z.url({ protocol: /^https?$/ }).optional().describe('JWKS endpoint, fetched on first use (never before), cached, and fetched again for an unknown key id.'),
+    openIdConnectUrl: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe("OpenID Connect discovery document (…/.well-known/openid-configuration), fetched on first use: its jwks_uri gives the keys and its issuer the required \"iss\" (unless issuer is set)."),
     algorithms: z.array(z.enum([...HMAC, ...ASYMMETRIC])).min(1).optional().describe('Accepted algorithms. Default: HS256 with secretFile, else RS256, ES256 and EdDSA. "none" is never accepted.'),
     issuer: stringOrList.optional().describe('Required "iss" (one or any of a list).'),
     audience: stringOrList.optional().describe('Required "aud" (one or any of a list).'),
@@ -30,8 +34,8 @@ export const config = z
   })
   .strict()
   .superRefine((cfg, ctx) => {
-    const sources = (['secretFile', 'keyFile', 'jwksUrl'] as const).filter((k) => cfg[k] !== undefined);
-    if (sources.length !== 1) ctx.addIssue({ code: 'custom', message: 'give exactly one of secretFile, keyFile, jwksUrl', path: sources.length ? [sources[1]!] : [] });
+    const sources = (['secretFile', 'keyFile', 'jwksUrl', 'openIdConnectUrl'] as const).filter((k) => cfg[k] !== undefined);
+    if (sources.length !== 1) ctx.addIssue({ code: 'custom', message: 'give exactly one of secretFile, keyFile, jwksUrl, openIdConnectUrl', path: sources.length ? [sources[1]!] : [] });
     const hmac = cfg.secretFile !== undefined;
     // Key confusion (an RS public key used as an HMAC secret) is impossible when HS and RS never share a policy.
     for (const [i, alg] of (cfg.algorithms ?? []).entries()) {
@@ -43,6 +47,35 @@ export const config = z
 
 type Config = z.output<typeof config>;
 type Key = KeyObject | Uint8Array | JWTVerifyGetKey;
+
+interface Discovered {
+  issuer: string;
+  keys: JWTVerifyGetKey;
+}
+
+/**
+ * OpenID Connect discovery, on first use: the document's issuer and a remote JWKS for its jwks_uri. A failed fetch
+ * is remembered for 30 s (no storm of fetches while the provider is down), then tried again.
+ */
+function discovery(url: string, cacheMaxAge: number): () => Promise<Discovered> {
+  let pending: Promise<Discovered> | undefined;
+  let failedAt = 0;
+  return () => {
+    if (pending && !(failedAt > 0 && Date.now() - failedAt > 30_000)) return pending;
+    failedAt = 0;
+    pending = (async () => {
+      const res = await fetch(url, { signal: AbortSignal.timeout(5_000), redirect: 'error', headers: { accept: 'application/json' } });
+      if (!res.ok) throw new Error(`discovery document ${url} answered ${res.status}`);
+      const document = (await res.json()) as { issuer?: unknown; jwks_uri?: unknown };
+      if (typeof document.issuer !== 'string' || typeof document.jwks_uri !== 'string') throw new Error(`discovery document ${url} has no issuer or jwks_uri`);
+      const jwksUri = new URL(document.jwks_uri);
+      if (jwksUri.protocol !== 'https:' && jwksUri.protocol !== 'http:') throw new Error(`jwks_uri ${document.jwks_uri} is not http(s)`);
+      return { issuer: document.issuer, keys: createRemoteJWKSet(jwksUri, { cacheMaxAge, cooldownDuration: 30_000, timeoutDuration: 5_000 }) };
+    })();
+    pending.catch(() => (failedAt = Date.now()));
+    return pending;
+  };
+}
 
 function readKey(cfg: Config, baseDir: string | undefined): Key {
   if (cfg.jwksUrl !== undefined) return createRemoteJWKSet(new URL(cfg.jwksUrl), { cacheMaxAge: cfg.jwksCacheMaxAge, cooldownDuration: 30_000, timeoutDuration: 5_000 });
@@ -104,10 +137,11 @@ export default definePolicy({
   phase: 'request',
   config,
   example: { jwksUrl: 'https://idp.example.com/.well-known/jwks.json', algorithms: ['RS256'], issuer: 'https://idp.example.com/', audience: 'shop-api', forward: { sub: 'X-User-Id' } },
-  describe: (cfg) => [cfg.jwksUrl ?? cfg.keyFile ?? 'secretFile', cfg.issuer && `iss ${String(cfg.issuer)}`, cfg.audience && `aud ${String(cfg.audience)}`].filter(Boolean).join(', '),
+  describe: (cfg) => [cfg.jwksUrl ?? cfg.openIdConnectUrl ?? cfg.keyFile ?? 'secretFile', cfg.issuer && `iss ${String(cfg.issuer)}`, cfg.audience && `aud ${String(cfg.audience)}`].filter(Boolean).join(', '),
   secrets: (cfg) => (cfg.in === 'header' ? { headers: [cfg.name] } : cfg.in === 'query' ? { query: [cfg.name] } : {}),
   create: (cfg, { now }, instance) => {
-    const key = readKey(cfg, instance.baseDir);
+    const discover = cfg.openIdConnectUrl === undefined ? undefined : discovery(cfg.openIdConnectUrl, cfg.jwksCacheMaxAge);
+    const key = discover ? undefined : readKey(cfg, instance.baseDir);
     const algorithms = cfg.algorithms ?? (cfg.secretFile !== undefined ? ['HS256'] : ['RS256', 'ES256', 'EdDSA']);
     const base: JWTVerifyOptions = {
       algorithms,
@@ -133,7 +167,14 @@ export default definePolicy({
       for (const [, header] of forward) if (ctx.request.headers[header] !== undefined) ctx.setRequestHeader(header, undefined);
       const found = readToken(ctx, cfg.in, cfg.name, headerName, bearer);
       if (typeof found === 'object') return refuse(ctx, found.refused, found.missing);
-      const verifying = typeof key === 'function' ? jwtVerify(found, key, { ...base, currentDate: new Date(now()) }) : jwtVerify(found, key, { ...base, currentDate: new Date(now()) });
+      const verifying = discover
+        ? discover().then(
+            (d) => jwtVerify(found, d.keys, { ...base, issuer: cfg.issuer ?? d.issuer, currentDate: new Date(now()) }),
+            (error: Error) => Promise.reject(new errors.JOSEError(`OpenID Connect discovery failed: ${error.message}`)),
+          )
+        : typeof key === 'function'
+          ? jwtVerify(found, key, { ...base, currentDate: new Date(now()) })
+          : jwtVerify(found, key!, { ...base, currentDate: new Date(now()) });
       return verifying.then(
         ({ payload }): Outcome => {
           const consumer = payload[cfg.consumerClaim];

@@ -17,6 +17,11 @@ paths:
       x-portico:
         apply: [{ use: rate-limit, with: { limit: 100, window: 1m } }]
       responses: { '200': { description: ok, content: { application/json: { example: { ok: true } } } } }
+  /tenants:
+    get:
+      x-portico:
+        apply: [{ use: rate-limit, with: { limit: 2, window: 1m, by: 'header:X-Tenant', algorithm: sliding-window } }]
+      responses: { '200': { description: ok, content: { application/json: { example: { ok: true } } } } }
   /private:
     post:
       x-portico: { apply: [keys] }
@@ -84,4 +89,11 @@ test('CORS: unknown origins get no CORS headers; allowed ones are labelled on an
   assert.equal(created.headers.get('vary'), 'Origin');
   const logged = (await gw.logged(gw.exchanges.length)).at(-1)!;
   assert.equal(logged.consumer, 'alice');
+});
+
+test('rate-limit by header:X-Tenant with a sliding window: each tenant has its own 2/min; the log says how it counts', async () => {
+  const call = (tenant: string) => fetch(`${gw.url}/tenants`, { headers: { 'x-tenant': tenant } }).then((r) => r.status);
+  assert.deepEqual([await call('a'), await call('a'), await call('a'), await call('b')], [200, 200, 429, 200]);
+  const logged = (await gw.logged(gw.exchanges.length)).filter((e) => e.status === 429).at(-1)!;
+  assert.match(logged.policy!.reason, /rate-limit \(2\/1m by header:X-Tenant, sliding\)/);
 });
