@@ -92,6 +92,13 @@ test('inspect live traffic: filter, detail, replay, compare, HAR out and in, ope
   await expect(page.getByTestId('response-code')).toBeVisible();
   await shot(page, 'traffic-02-detail');
 
+  // A request the design's security refused: the policy and its reason.
+  await rows(page).filter({ hasText: 'POST' }).first().click();
+  await page.getByTestId('detail-tab-overview').click();
+  await expect(page.getByTestId('policy-callout')).toBeVisible();
+  await shot(page, 'traffic-02b-rejected');
+  await rows(page).filter({ hasText: '/pets?limit=2' }).click();
+
   // Replay as logged: the answer is shown and the replay is logged as a new exchange.
   await page.getByTestId('action-replay').click();
   await expect(page.getByTestId('replay-status')).toHaveText('200');
@@ -102,6 +109,7 @@ test('inspect live traffic: filter, detail, replay, compare, HAR out and in, ope
   await expect(page.getByTestId('replay-result')).toContainText('edited');
   await expect(rows(page)).toHaveCount(8);
   await expect(rows(page).first()).toContainText('/pets/3');
+  await shot(page, 'traffic-02c-replay');
 
   // Compare two: side by side in a diff editor.
   await rows(page).filter({ hasText: '/pets/1' }).first().click();
@@ -160,17 +168,22 @@ test('virtualised list pages through the log as it scrolls', async ({ app }) => 
   await page.getByTestId('view-traffic').click();
   // More than one page (300 rows), sent in parallel batches.
   for (let batch = 0; batch < 7; batch++) await Promise.all(Array.from({ length: 60 }, (_, i) => fetch(`${gateway}/pets/${batch * 60 + i}`).then((r) => r.arrayBuffer())));
+  // Other tests in this file left some exchanges too: wait until the count settles, then page down to the oldest.
   await expect(page.getByTestId('traffic-count')).toContainText(/4\d\d/);
+  const countNow = async () => Number((await page.getByTestId('traffic-count').textContent())!.replace(/[^\d].*$/s, '').trim());
+  await expect.poll(countNow).toBeGreaterThanOrEqual(420);
+  const total = await countNow();
   // Only the rows in view are in the DOM.
   expect(await page.getByTestId('exchange-row').count()).toBeLessThan(80);
-  // Scroll to the end: the next keyset page loads; the oldest exchanges come into view.
+  // Scroll to the end: the next keyset pages load until every exchange is in the list.
   const list = page.locator('.xlist-scroll');
   await expect
     .poll(async () => {
       await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
-      return page.getByTestId('exchange-row').last().getAttribute('data-id');
+      return page.getByTestId('exchange-list').getAttribute('aria-rowcount');
     })
-    .toBe('1');
+    .toBe(String(total));
+  await expect(page.locator('.xmore')).toHaveCount(0);
   // Scrolled down, new arrivals do not move the rows in view.
   await list.evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
   const before = await page.getByTestId('exchange-row').nth(5).boundingBox();

@@ -21,7 +21,7 @@ function resolve(color: string): string {
 
 const alpha = (color: string, a: number) => `color-mix(in srgb, ${color} ${Math.round(a * 100)}%, transparent)`;
 
-export function TimeChart({ title, x, series, values, height = 180, yFormat, testId }: { title: string; x: number[]; series: SeriesSpec[]; values: Array<Array<number | null>>; height?: number; yFormat?: (v: number) => string; testId?: string }) {
+export function TimeChart({ title, x, series, values, height = 180, yFormat, log = false, testId }: { title: string; x: number[]; series: SeriesSpec[]; values: Array<Array<number | null>>; height?: number; yFormat?: (v: number) => string; log?: boolean; testId?: string }) {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const scheme = useColorScheme();
@@ -37,7 +37,8 @@ export function TimeChart({ title, x, series, values, height = 180, yFormat, tes
       height,
       cursor: { drag: { x: false, y: false }, points: { size: 6 } },
       legend: { live: true },
-      scales: { x: { time: true }, y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.08 : 1] } },
+      // Latency spans orders of magnitude (a mocked p50 of 1 ms beside a proxied p99 of 300 ms): log scale there.
+      scales: { x: { time: true }, y: log ? { distr: 3, log: 10 } : { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.08 : 1] } },
       axes: [
         { ...axis, space: 70 },
         { ...axis, size: 56, values: (_u, ticks) => ticks.map((t) => (yFormat ? yFormat(t) : String(t))) },
@@ -71,7 +72,7 @@ export function TimeChart({ title, x, series, values, height = 180, yFormat, tes
       plot.current = null;
     };
     // Data changes go through setData below; a new shape or colour scheme builds the chart again.
-  }, [shape, scheme, height]);
+  }, [shape, scheme, height, log]);
 
   useEffect(() => {
     plot.current?.setData([x, ...values] as uPlot.AlignedData);

@@ -11,8 +11,8 @@ export const RANGES = [
 ] as const;
 type RangeId = (typeof RANGES)[number]['id'];
 
-const percent = (v: number) => `${v >= 10 || v === 0 ? Math.round(v) : v.toFixed(1)}%`;
-const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
+const percent = (v: number) => `${v >= 10 || v === 0 ? Math.round(v) : v >= 1 ? v.toFixed(1) : v.toFixed(2)}%`;
+const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(1)} s` : v >= 10 || v === 0 ? `${Math.round(v)} ms` : `${+v.toFixed(v >= 1 ? 1 : 2)} ms`);
 
 /** Analytics over a time range, all computed by the engine (`traffic.stats`, from per-minute aggregates). */
 export function Dashboard({ api, active }: { api: Api; active: boolean }) {
@@ -119,10 +119,11 @@ export function Dashboard({ api, active }: { api: Api; active: boolean }) {
             testId="chart-requests"
           />
           <TimeChart
-            title="Latency"
+            title="Latency (log scale)"
             x={columns.x}
             values={columns.latency}
             yFormat={ms}
+            log
             series={[
               { label: 'p50', color: 'var(--ok)', format: ms },
               { label: 'p95', color: 'var(--warning)', format: ms },

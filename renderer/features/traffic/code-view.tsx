@@ -38,13 +38,14 @@ export function CodeView({ text, language, maxHeight, testId }: { text: string; 
   const host = useRef<HTMLDivElement>(null);
   useTheme();
   useEffect(() => {
+    const el = host.current!;
     const model = m.editor.createModel(text, language);
-    const ed = m.editor.create(host.current!, { ...common, model, lineNumbers: language === 'plaintext' ? 'off' : 'on' });
+    const ed = m.editor.create(el, { ...common, model, lineNumbers: language === 'plaintext' ? 'off' : 'on' });
     let sizer: { dispose(): void } | undefined;
     if (maxHeight) {
       const fit = () => {
         const height = Math.min(maxHeight, Math.max(40, ed.getContentHeight()));
-        host.current!.style.height = `${height}px`;
+        el.style.height = `${height}px`;
         ed.layout();
       };
       sizer = ed.onDidContentSizeChange(fit);
