@@ -24,6 +24,12 @@ const flaky = await startUpstream((_req, res) => {
   }
   res.end('ok');
 });
+let slowFirst = 0;
+const sluggish = await startUpstream((_req, res) => {
+  slowFirst += 1;
+  if (slowFirst % 2 === 1) setTimeout(() => res.end('late'), 300);
+  else res.end('quick');
+});
 let resets = 0;
 const resetting = await startUpstream((req, res) => {
   resets += 1;
@@ -48,6 +54,7 @@ x-portico:
     slow: { url: '${slow.url}' }
     flaky: { url: '${flaky.url}' }
     resetting: { url: '${resetting.url}' }
+    sluggish: { url: '${sluggish.url}' }
     down: { url: 'http://127.0.0.1:${downPort}' }
   policies:
     again: { use: retry, with: { retries: 2, backoff: 10ms } }
@@ -55,6 +62,10 @@ paths:
   /slow:
     get:
       x-portico: { upstream: slow, apply: [{ use: timeout, with: { response: 100ms } }] }
+      responses: { '200': { description: ok } }
+  /sluggish:
+    get:
+      x-portico: { upstream: sluggish, apply: [{ use: timeout, with: { response: 100ms } }, again] }
       responses: { '200': { description: ok } }
   /flaky:
     get:
@@ -88,7 +99,7 @@ paths:
 );
 after(async () => {
   await gw.close();
-  for (const server of [blue, green, slow, flaky, resetting]) await server.close();
+  for (const server of [blue, green, slow, flaky, resetting, sluggish]) await server.close();
 });
 
 const lastLogged = async () => (await gw.logged(gw.exchanges.length)).at(-1)!;
@@ -102,6 +113,18 @@ test('timeout: a late upstream gets 504, and the log names the timeout policy', 
   const logged = await lastLogged();
   assert.equal(logged.policy?.id, 'timeout');
   assert.match(logged.error ?? '', /did not respond within 100 ms/);
+});
+
+test('timeout + retry: an attempt that times out is retried, and the retry is not hurt by the abandoned one', async () => {
+  slowFirst = 0;
+  const res = await fetch(`${gw.url}/sluggish`);
+  assert.equal(res.status, 200);
+  assert.equal(await res.text(), 'quick');
+  assert.equal(sluggish.received.length, 2);
+  await new Promise((r) => setTimeout(r, 300));
+  const logged = await lastLogged();
+  assert.equal(logged.status, 200);
+  assert.equal(logged.error, undefined);
 });
 
 test('retry: a GET is retried after 503s and succeeds; a POST is not retried', async () => {
