@@ -97,6 +97,13 @@ test('inspect live traffic: filter, detail, replay, compare, HAR out and in, ope
   await page.getByTestId('detail-tab-overview').click();
   await expect(page.getByTestId('policy-callout')).toBeVisible();
   await shot(page, 'traffic-02b-rejected');
+  // "filter" beside a value narrows the list to it, through the query text.
+  await page.getByTestId('filter-by-mode').click();
+  await expect(page.getByTestId('traffic-filter')).toHaveValue('mode:rejected');
+  await expect(rows(page)).toHaveCount(1);
+  await page.getByTestId('traffic-filter').fill('');
+  await page.getByTestId('traffic-filter').press('Enter');
+  await expect(rows(page)).toHaveCount(6);
   await rows(page).filter({ hasText: '/pets?limit=2' }).click();
 
   // Replay as logged: the answer is shown and the replay is logged as a new exchange.

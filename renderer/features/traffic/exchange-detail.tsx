@@ -5,6 +5,9 @@ import { BodyView } from './body-view';
 import { formatBytes, formatMs, modeLabel, statusClass } from './format';
 import { ReplayPanel, type ReplayOutcome } from './replay-panel';
 import { errorText } from './traffic-model';
+import type { QueryKey } from './query';
+
+export type FilterBy = (key: QueryKey, value: string) => void;
 
 export type DetailTab = 'overview' | 'request' | 'response' | 'replay';
 
@@ -34,7 +37,9 @@ export function ExchangeDetailPane({
   replay,
   onReplayed,
   actions,
+  onFilter,
 }: {
+  onFilter: FilterBy;
   api: Api;
   detail: ExchangeDetail;
   tab: DetailTab;
@@ -75,7 +80,7 @@ export function ExchangeDetailPane({
         </nav>
       </header>
       <div className="xdetail-body" role="tabpanel" data-testid={`detail-panel-${tab}`}>
-        {tab === 'overview' && <Overview detail={detail} />}
+        {tab === 'overview' && <Overview detail={detail} onFilter={onFilter} />}
         {tab === 'request' && (
           <>
             <Headers title="Request headers" headers={detail.requestHeaders} testId="request-headers" />
@@ -96,15 +101,60 @@ export function ExchangeDetailPane({
   );
 }
 
-function Overview({ detail }: { detail: ExchangeDetail }) {
+/** A value with a button that narrows the list to it (`op:listPets`, `consumer:alice`, ...). */
+function By({ k, value, onFilter, children }: { k: QueryKey; value: string; onFilter: FilterBy; children: React.ReactNode }) {
+  return (
+    <span className="by">
+      {children}
+      <button className="by-filter" onClick={() => onFilter(k, value)} title={`Show only ${k}:${value}`} data-testid={`filter-by-${k}`}>
+        filter
+      </button>
+    </span>
+  );
+}
+
+function Overview({ detail, onFilter }: { detail: ExchangeDetail; onFilter: FilterBy }) {
   const rows: Array<[string, React.ReactNode]> = [
     ['URL', <span className="mono">{detail.rawUrl}</span>],
     ['Started', new Date(detail.startedAt).toLocaleString()],
-    ['Operation', detail.operationId ? <span className="mono">{detail.operationId}</span> : <span className="muted">none matched</span>],
+    [
+      'Operation',
+      detail.operationId ? (
+        <By k="op" value={detail.operationId} onFilter={onFilter}>
+          <span className="mono">{detail.operationId}</span>
+        </By>
+      ) : (
+        <span className="muted">none matched</span>
+      ),
+    ],
+    [
+      'Status',
+      <By k="status" value={String(detail.status)} onFilter={onFilter}>
+        <span className={`mono st-${statusClass(detail.status)}`}>{detail.status}</span>
+      </By>,
+    ],
     ['Route', detail.route ? <span className="mono">{detail.route}</span> : <span className="muted">–</span>],
-    ['Mode', <span className={`mode mode-${detail.mode}`}>{modeLabel[detail.mode]}</span>],
+    [
+      'Mode',
+      ['mock', 'proxy', 'rejected'].includes(detail.mode) ? (
+        <By k="mode" value={detail.mode} onFilter={onFilter}>
+          <span className={`mode mode-${detail.mode}`}>{modeLabel[detail.mode]}</span>
+        </By>
+      ) : (
+        <span className={`mode mode-${detail.mode}`}>{modeLabel[detail.mode]}</span>
+      ),
+    ],
     ['Client', <span className="mono">{detail.clientAddress}</span>],
-    ['Consumer', detail.consumer ?? <span className="muted">anonymous</span>],
+    [
+      'Consumer',
+      detail.consumer ? (
+        <By k="consumer" value={detail.consumer} onFilter={onFilter}>
+          {detail.consumer}
+        </By>
+      ) : (
+        <span className="muted">anonymous</span>
+      ),
+    ],
     ['Upstream', detail.upstream ? <span className="mono">{detail.upstream}</span> : <span className="muted">–</span>],
     ['Response size', formatBytes(detail.responseSize ?? detail.responseBody?.size ?? 0)],
   ];

@@ -13,6 +13,7 @@ import { editableFrom } from './replay-request';
 import { copyText, downloadHar, readHarFile } from './har-file';
 import { revealOperation } from './reveal-operation';
 import { formatCount, formatMs } from './format';
+import { withTerm } from './query';
 import { RetentionButton } from './retention';
 
 interface Toast {
@@ -229,7 +230,7 @@ export function TrafficView({ api, ws, onShowDesign }: { api: Api; ws: Workspace
           {comparing && selected.length === 2 ? (
             <CompareView api={api} ids={[selected[0]!, selected[1]!]} onClose={() => setComparing(false)} />
           ) : detail ? (
-            <ExchangeDetailPane api={api} detail={detail} tab={tab} onTab={setTab} replay={outcome} onReplayed={setOutcome} actions={actions} />
+            <ExchangeDetailPane api={api} detail={detail} tab={tab} onTab={setTab} replay={outcome} onReplayed={setOutcome} actions={actions} onFilter={(key, value) => model.setFilter(withTerm(filter, key, value))} />
           ) : exchange?.error ? (
             <div className="xside-empty text-error">{exchange.error}</div>
           ) : (
