@@ -115,7 +115,8 @@ const stores = new WeakMap<PolicyServices, Map<string, Store>>();
 /**
  * An in-memory HTTP cache for GET and HEAD: LRU with a size cap; honours Cache-Control (no-store, private,
  * no-cache, s-maxage, max-age) on requests and responses; never stores responses that set cookies; `X-Cache: HIT`
- * or `MISS` on every answer of the route.
+ * or `MISS` on every answer of the route. Stores only the upstream's answers. Place it after the auth policies: the
+ * consumer is part of the key.
  */
 export default definePolicy({
   id: 'cache',
@@ -151,7 +152,8 @@ export default definePolicy({
         return { status: entry.status, headers, body: entry.body, reason: 'cache hit', replay: true };
       },
       responseBody: (ctx: ResponseBodyContext) => {
-        if (ctx.source === 'policy' || ctx.source === 'cache' || !STATUSES.has(ctx.status) || ctx.body.length > cfg.maxEntrySize) return;
+        // Only the upstream's answers: a mock fallback must not outlive the upstream's outage.
+        if (ctx.source !== 'upstream' || !STATUSES.has(ctx.status) || ctx.body.length > cfg.maxEntrySize) return;
         if (ctx.headers['set-cookie'] !== undefined) return;
         const key = cacheKey(ctx.request, ctx.consumer);
         if (key === undefined) return;
@@ -162,6 +164,9 @@ export default definePolicy({
           .map((v) => v.trim().toLowerCase())
           .filter(Boolean);
         if (vary.includes('*')) return;
+        // An encoded body suits only clients that accept that encoding, whether or not the upstream said Vary.
+        const encoding = ctx.headers['content-encoding'];
+        if (encoding !== undefined && encoding !== 'identity' && !vary.includes('accept-encoding')) vary.push('accept-encoding');
         const seconds = control.get('s-maxage') ?? control.get('max-age');
         const ttl = seconds !== undefined && /^\d+$/.test(seconds) ? Number(seconds) * 1000 : cfg.ttl;
         if (ttl <= 0) return;

@@ -151,6 +151,7 @@ test('cache: never stores Set-Cookie, no-store, private or no-cache responses, P
   assert.equal(store({ 'cache-control': 'no-cache' }), NEXT);
   assert.equal(store({ vary: '*' }), NEXT);
   assert.equal(store({}, { source: 'policy' }), NEXT);
+  assert.equal(store({}, { source: 'mock' }), NEXT, 'a mock fallback must not outlive an outage');
   assert.equal(store({}, { status: 500 }), NEXT);
   const post = contextFor({ method: 'POST' });
   assert.equal(request!(post), NEXT);
@@ -164,6 +165,11 @@ test('cache: Vary selects variants; unkeyed override headers and anonymous Autho
   responseBody!(bodyContext({ request: english.request, body: Buffer.from('"hello"'), headers: { 'content-type': 'application/json', vary: 'Accept-Language' } }));
   assert.equal(String(asReply(request!(contextFor({ headers: { 'accept-language': 'en' } }))).body), '"hello"');
   assert.equal(request!(contextFor({ headers: { 'accept-language': 'fr' } })), NEXT);
+  const gzip = contextFor({ path: '/zipped', headers: { 'accept-encoding': 'gzip' } });
+  request!(gzip);
+  responseBody!(bodyContext({ request: gzip.request, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } }));
+  assert.notEqual(request!(contextFor({ path: '/zipped', headers: { 'accept-encoding': 'gzip' } })), NEXT);
+  assert.equal(request!(contextFor({ path: '/zipped' })), NEXT, 'a gzip body is never served to a client that did not ask for gzip');
   const override = contextFor({ headers: { 'accept-language': 'en', 'x-http-method-override': 'DELETE' } });
   assert.equal(request!(override), NEXT, 'a method override could make the upstream answer something else');
   assert.equal(override.responseHeaders?.['x-cache'], 'BYPASS');
