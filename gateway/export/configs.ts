@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { config as apiKey } from '../policies/api-key.js';
 import type { config as basicAuth } from '../policies/basic-auth.js';
+import type { config as cache } from '../policies/cache.js';
 import type { config as cors } from '../policies/cors.js';
 import type { config as fault } from '../policies/fault.js';
 import type { config as headers } from '../policies/headers.js';
@@ -11,6 +12,7 @@ import type { config as quota } from '../policies/quota.js';
 import type { config as rateLimit } from '../policies/rate-limit.js';
 import type { config as requestSizeLimit } from '../policies/request-size-limit.js';
 import type { config as retry } from '../policies/retry.js';
+import type { config as rewrite } from '../policies/rewrite.js';
 import type { config as timeout } from '../policies/timeout.js';
 
 /** The parsed (output) configuration of each policy an export maps, by id: the policies' own zod types. */
@@ -28,6 +30,8 @@ export interface PolicyConfigs {
   retry: z.output<typeof retry>;
   'load-balance': z.output<typeof loadBalance>;
   fault: z.output<typeof fault>;
+  cache: z.output<typeof cache>;
+  rewrite: z.output<typeof rewrite>;
 }
 
 export type HeaderChanges = NonNullable<PolicyConfigs['headers']['request']>;

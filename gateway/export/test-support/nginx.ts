@@ -102,3 +102,18 @@ async function waitForPort(port: number, child: ChildProcess, output: () => stri
   }
   throw new Error(`nginx did not listen on ${port}: ${output()}`);
 }
+
+/** `nginx -t` on an exported http-context file (with the operator's files beside it): the syntax and every directive checked. */
+export async function checkNginxConfig(conf: string, files: Record<string, string> = {}): Promise<{ ok: boolean; output: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'portico-nginx-t-'));
+  try {
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+    writeFileSync(join(dir, 'portico.conf'), conf);
+    writeFileSync(join(dir, 'nginx.conf'), `pid ${dir}/nginx.pid;\nerror_log ${dir}/error.log;\nevents {}\nhttp {\n    include ${dir}/portico.conf;\n}\n`);
+    const child = spawn(NGINX, ['-t', '-q', '-p', dir, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const { code, output } = await collect(child);
+    return { ok: code === 0, output };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
