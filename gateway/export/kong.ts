@@ -10,6 +10,7 @@ import { entry, flatPolicies, routeLabel, secondsOf, templateRegex, type ExportM
  */
 
 const T = 'kong' as const;
+const AUTH: ReadonlySet<string> = new Set(['api-key', 'basic-auth', 'jwt']);
 const UNITS: [number, 'second' | 'minute' | 'hour' | 'day'][] = [
   [1_000, 'second'],
   [60_000, 'minute'],
@@ -47,7 +48,7 @@ export function kongDocument(model: ExportModel, options: ExportOptions = {}): K
     let failClosed = false;
 
     for (const policy of policies) {
-      const mapped = plugin(policy, model, say, shared, upstreams);
+      const mapped = plugin(policy, route, model, say, shared, upstreams);
       if (mapped === 'fail') {
         failClosed = true;
         break;
@@ -136,7 +137,7 @@ function sharedInstances(model: ExportModel): Set<string> {
 type Mapped = { plugins: KongPlugin[] } | { service: Partial<KongService> } | 'fail' | undefined;
 type Say = (policy: string, why: string, instead: string, kind?: ReportEntry['kind']) => void;
 
-function plugin(policy: ExportPolicy, model: ExportModel, say: Say, shared: Set<string>, upstreams: Map<string, KongUpstream>): Mapped {
+function plugin(policy: ExportPolicy, route: ExportRoute, model: ExportModel, say: Say, shared: Set<string>, upstreams: Map<string, KongUpstream>): Mapped {
   const one = (name: KongPlugin['name'], config: Record<string, unknown>): Mapped => ({ plugins: [{ name, config }] });
   switch (policy.id) {
     case 'api-key': {
@@ -162,7 +163,13 @@ function plugin(policy: ExportPolicy, model: ExportModel, say: Say, shared: Set<
         config[name] = Math.max(1, Math.floor((cfg.limit * size) / cfg.window));
         say('rate-limit', `Kong counts per second, minute, hour or day: ${cfg.limit} per ${cfg.window} ms becomes ${config[name] as number} per ${name}`, 'use a window of 1s, 1m, 1h or 1d', 'approximate');
       }
-      if (cfg.by === 'consumer') config.limit_by = 'consumer';
+      if (cfg.by === 'consumer') {
+        config.limit_by = 'consumer';
+        const index = route.policies.findIndex((p) => !('plan' in p) && p.key === policy.key);
+        const authBefore = route.policies.slice(0, index).some((p) => 'plan' in p || AUTH.has(p.id));
+        const authAfter = route.policies.slice(index + 1).some((p) => 'plan' in p || AUTH.has(p.id));
+        if (!authBefore && authAfter) say('rate-limit', 'Kong authenticates before it rate-limits, so this limit counts consumers where the local gateway, which runs it before authentication, counts addresses', 'put the rate limit after the auth policy in the design', 'approximate');
+      }
       else if (cfg.by === 'ip') config.limit_by = 'ip';
       else Object.assign(config, { limit_by: 'header', header_name: cfg.by.slice('header:'.length) });
       if (cfg.algorithm === 'sliding-window') say('rate-limit', 'Kong OSS rate-limiting uses fixed windows', 'use rate-limiting-advanced (Kong Enterprise) for a sliding window', 'approximate');

@@ -47,7 +47,7 @@ export function krakendDocument(model: ExportModel, _options: ExportOptions = {}
           const limit: Record<string, unknown> = { client_max_rate: cfg.limit, client_capacity: cfg.limit, every: goDuration(cfg.window), strategy: 'ip' };
           if (cfg.by.startsWith('header:')) Object.assign(limit, { strategy: 'header', key: cfg.by.slice('header:'.length) });
           else if (cfg.by === 'consumer') {
-            const hasJwt = policies.some((p) => p.id === 'jwt');
+            const hasJwt = policies.slice(0, policies.indexOf(policy)).some((p) => p.id === 'jwt');
             if (hasJwt) Object.assign(limit, { strategy: 'header', key: 'Authorization' });
             say('rate-limit', hasJwt ? 'counted per token (the Authorization header) rather than per consumer' : 'counted per client address: no consumer is known without authentication', 'none needed in most cases', 'approximate');
           }

@@ -37,7 +37,10 @@ export function zuploDocuments(model: ExportModel, options: ExportOptions = {}):
     let corsPolicy = 'none';
     let failClosed = false;
     const add = (policy: ExportPolicy, suffix: string, type: string, exported: string, handlerOptions: Record<string, unknown>) => {
-      const name = `${(policy.name ?? policy.key).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}${suffix}`;
+      const base = `${(policy.name ?? policy.key).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}${suffix}`;
+      // One instance may need different options on different routes (counted by user after an auth policy, by address before).
+      let name = base;
+      for (let i = 2; policies.has(name) && JSON.stringify(policies.get(name)!.handler.options) !== JSON.stringify(handlerOptions); i++) name = `${base}-${i}`;
       if (!policies.has(name)) policies.set(name, { name, policyType: type, handler: { export: exported, module: RUNTIME, options: handlerOptions } });
       inbound.push(name);
     };
@@ -82,7 +85,8 @@ export function zuploDocuments(model: ExportModel, options: ExportOptions = {}):
         case 'rate-limit': {
           const cfg = configOf(policy, 'rate-limit');
           const minutes = cfg.window / 60_000;
-          const by = cfg.by === 'consumer' ? 'user' : 'ip';
+          const authBefore = chain.slice(0, chain.indexOf(policy)).some((p) => ['api-key', 'basic-auth', 'jwt'].includes(p.id));
+          const by = cfg.by === 'consumer' && authBefore ? 'user' : 'ip';
           if (cfg.by.startsWith('header:')) say('rate-limit', 'counting by a header needs a custom function in Zuplo; counted by client address instead', 'write a rateLimitBy "function" module', 'approximate');
           if (!Number.isInteger(minutes) || minutes < 1) say('rate-limit', `Zuplo windows are whole minutes: ${cfg.window} ms becomes ${Math.max(1, Math.round(minutes))} min`, 'use a window of whole minutes', 'approximate');
           if (cfg.algorithm === 'fixed-window') say('rate-limit', 'Zuplo counts in a sliding window, stricter at window boundaries than a fixed one', 'none needed', 'approximate');
