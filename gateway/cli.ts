@@ -9,6 +9,7 @@ const commands: Record<string, { help: () => Promise<string>; run: (args: string
   lint: { help: async () => (await import('./cli/lint.js')).lintHelp, run: async (a) => (await import('./cli/lint.js')).lint(a) },
   consumers: { help: async () => (await import('./cli/consumers.js')).consumersHelp, run: async (a) => (await import('./cli/consumers.js')).consumers(a) },
   traffic: { help: async () => (await import('./cli/traffic.js')).trafficHelp, run: async (a) => (await import('./cli/traffic.js')).traffic(a) },
+  export: { help: async () => (await import('./cli/export.js')).exportHelp, run: async (a) => (await import('./cli/export.js')).exportCommand(a) },
   policies: { help: async () => (await import('./cli/policies.js')).policiesHelp, run: async (a) => (await import('./cli/policies.js')).listPolicies(a) },
   ui: { help: async () => (await import('./cli/ui.js')).uiHelp, run: async (a) => (await import('./cli/ui.js')).ui(a) },
 };
@@ -23,13 +24,14 @@ Commands:
   consumers <action>  add, list, remove or rotate the consumers allowed by API keys
   traffic             print the latest exchanges from the traffic log
   policies            list the policy catalog
+  export <spec>       write the design as Kong, nginx, Zuplo or KrakenD configuration, with a report
   ui [folder]         open a workspace in the browser: editor, docs and its gateway
 
 Options:
   -h, --help          help for portico or a command (portico serve --help)
   -v, --version       print the version
 
-Exit codes: 0 ok, 1 runtime failure or lint errors, 2 bad input (arguments or design).`;
+Exit codes: 0 ok, 1 runtime failure or lint errors, 2 bad input (arguments or design), 3 export --strict: not expressible.`;
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
