@@ -1,14 +1,13 @@
 import { hash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { RpcError, type Handlers, type LoggedBody, type MethodName } from '../contract/index.js';
+import { RpcError, type EventPayload, type Handlers, type LoggedBody, type MethodName } from '../contract/index.js';
 import type { Design } from '../openapi/design.js';
 import type { RouteTable } from '../pipeline/compile.js';
 import { FilterError } from '../traffic/filter.js';
 import { openTrafficInspector, type TrafficInspector } from '../traffic/inspector-thread.js';
 import type { RedactOptions } from '../traffic/redact.js';
 import { checkExchange } from './exchange-check.js';
-import type { Emit } from './app.js';
 
 /**
  * The inspector's side of the contract (`traffic.*`): queries run on the inspector's thread, on the traffic log of the
@@ -26,7 +25,8 @@ export interface TrafficServiceOptions {
   /** Names the design carries secrets under (redacted from imports too). */
   redact(): RedactOptions;
   version: string;
-  emit: Emit;
+  /** The log changed under the UI's feet (cleared, trimmed, imported into). */
+  emit: (event: 'traffic.reset', payload: EventPayload<'traffic.reset'>) => void;
 }
 
 export interface TrafficService {
