@@ -10,6 +10,7 @@ const commands: Record<string, { help: () => Promise<string>; run: (args: string
   consumers: { help: async () => (await import('./cli/consumers.js')).consumersHelp, run: async (a) => (await import('./cli/consumers.js')).consumers(a) },
   traffic: { help: async () => (await import('./cli/traffic.js')).trafficHelp, run: async (a) => (await import('./cli/traffic.js')).traffic(a) },
   export: { help: async () => (await import('./cli/export.js')).exportHelp, run: async (a) => (await import('./cli/export.js')).exportCommand(a) },
+  import: { help: async () => (await import('./cli/import.js')).importHelp, run: async (a) => (await import('./cli/import.js')).importCommand(a) },
   policies: { help: async () => (await import('./cli/policies.js')).policiesHelp, run: async (a) => (await import('./cli/policies.js')).listPolicies(a) },
   ui: { help: async () => (await import('./cli/ui.js')).uiHelp, run: async (a) => (await import('./cli/ui.js')).ui(a) },
 };
@@ -25,6 +26,7 @@ Commands:
   traffic             print the latest exchanges from the traffic log
   policies            list the policy catalog
   export <spec>       write the design as Kong, nginx, Zuplo or KrakenD configuration, with a report
+  import kong <file>  turn a Kong declarative (decK) file into a design with x-portico
   ui [folder]         open a workspace in the browser: editor, docs and its gateway
 
 Options:

@@ -61,3 +61,20 @@ test('portico export: bad arguments and a design the gateway refuses exit 2', ()
     ws.cleanup();
   }
 });
+
+test('portico import kong writes a design that exports back to Kong; a file that is not decK exits 2', () => {
+  const kong = fileURLToPath(new URL('../../resources/fixtures/export/kong-input.yaml', import.meta.url));
+  const ws = tempWorkspace({ 'not-deck.yaml': 'services: 3\n' });
+  try {
+    const imported = run(['import', 'kong', kong, '--out', ws.path('design')]);
+    assert.equal(imported.status, 0, imported.stderr);
+    assert.match(imported.stdout, /prometheus: no Portico policy for this plugin/);
+    const again = run(['export', ws.path('design/openapi.yaml'), '--target', 'kong', '--out', ws.path('kong'), '--json']);
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(readFileSync(ws.path('kong/kong.yaml'), 'utf8'), /name: list-orders/);
+    assert.equal(run(['import', 'kong', ws.path('not-deck.yaml'), '--out', ws.path('x')]).status, 2);
+    assert.equal(run(['import', 'traefik', kong, '--out', ws.path('x')]).status, 2);
+  } finally {
+    ws.cleanup();
+  }
+});
