@@ -39,7 +39,7 @@ test('portico export writes the target files and prints the report; --json; --st
     const json = run(['export', ws.path('api.yaml'), '--target', 'kong', '--out', out, '--json']);
     assert.equal(json.status, 0, json.stderr);
     const parsed = JSON.parse(json.stdout) as { files: string[]; report: { target: string; route: string; policy: string; why: string; instead: string }[] };
-    assert.deepEqual(parsed.files, [`${out}/kong.yaml`]);
+    assert.deepEqual(parsed.files, [`${out}/kong.yaml`, `${out}/kong-openapi.yaml`]);
     assert.ok(parsed.report.every((e) => e.target === 'kong' && e.why && e.instead));
 
     assert.equal(run(['export', ws.path('api.yaml'), '--target', 'nginx', '--out', out, '--strict']).status, 3, 'JWT is not expressed in nginx');

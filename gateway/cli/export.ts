@@ -13,7 +13,7 @@ export const EXIT_NOT_EXPRESSIBLE = 3;
 export const exportHelp = `portico export <spec> --target kong|nginx|zuplo|krakend --out DIR [--json] [--strict] [--data DIR]
 
 Writes the design's routes, upstreams and policies as the target gateway's configuration into DIR:
-  kong     kong.yaml (decK, _format_version "3.0")
+  kong     kong.yaml (decK, _format_version "3.0") and kong-openapi.yaml (the same, annotated for openapi2kong)
   nginx    portico.conf (for nginx's http context) and api-keys.map (the keys you issue)
   zuplo    config/routes.oas.json and config/policies.json
   krakend  krakend.json (configuration version 3)

@@ -110,3 +110,20 @@ test('the example workspace exports to every target, and each output is valid', 
   assert.ok(zuploPoliciesFile.safeParse(JSON.parse(zuplo[1]!.content)).success);
   assert.ok(exportDesign(petstore, 'nginx').files[0]!.content.includes('upstream portico_up_inventory'));
 });
+
+test('kong: the x-kong annotated OpenAPI form carries the same routes and plugins as kong.yaml', () => {
+  const files = exportDesign(design, 'kong', OPTIONS).files;
+  const deck = kongFile.parse(parse(files.find((f) => f.path === 'kong.yaml')!.content));
+  const annotated = parse(files.find((f) => f.path === 'kong-openapi.yaml')!.content) as { paths: Record<string, Record<string, Record<string, unknown>>> };
+  const model = exportModel(design, { env: {} });
+  for (const service of deck.services ?? []) {
+    for (const route of service.routes ?? []) {
+      const source = model.routes.find((r) => r.name === route.name)!;
+      const operation = annotated.paths[source.path]![source.method.toLowerCase()]!;
+      assert.equal(operation.operationId, source.operationId);
+      for (const plugin of route.plugins ?? []) assert.deepEqual(operation[`x-kong-plugin-${plugin.name}`], { config: plugin.config }, `${route.name}: ${plugin.name}`);
+      assert.equal(Object.keys(operation).filter((k) => k.startsWith('x-kong-plugin-')).length, (route.plugins ?? []).length);
+      assert.equal((operation['x-kong-service-defaults'] as { read_timeout: number }).read_timeout, service.read_timeout);
+    }
+  }
+});
