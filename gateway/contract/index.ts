@@ -192,6 +192,20 @@ function method<P extends z.ZodType, R extends z.ZodType>(params: P, result: R) 
   return { params, result };
 }
 
+/** Exports to production gateways (gateway/export): a target's files and what it does not do as Portico does. */
+export const exportTarget = z.enum(['kong', 'nginx', 'zuplo', 'krakend']);
+export type ExportTarget = z.infer<typeof exportTarget>;
+export const exportReportEntry = z.object({
+  target: exportTarget,
+  route: z.string(),
+  policy: z.string(),
+  why: z.string(),
+  instead: z.string(),
+  kind: z.enum(['unsupported', 'approximate']),
+});
+export type ExportReportEntry = z.infer<typeof exportReportEntry>;
+export const exportFile = z.object({ path: z.string(), content: z.string() });
+
 export const methods = {
   'workspace.get': method(z.object({}).strict(), workspaceInfo),
   'workspace.open': method(z.object({ folder: z.string().min(1).optional(), spec: relativePath.optional() }).strict(), workspaceInfo),
@@ -252,6 +266,16 @@ export const methods = {
   'traffic.retention': method(
     z.object({ maxCount: z.number().int().positive().optional(), maxAgeHours: z.number().positive().optional() }).strict(),
     trafficInfo,
+  ),
+  /** The design (with unsaved overlays) exported to `target`: files to preview, the report, and problems when it does not compile. */
+  'export.preview': method(
+    z.object({ target: exportTarget, overlays }).strict(),
+    z.object({ files: z.array(exportFile), report: z.array(exportReportEntry), problems: z.array(problem) }),
+  ),
+  /** Writes the export into `folder` (relative to the workspace root, or absolute). */
+  'export.save': method(
+    z.object({ target: exportTarget, folder: z.string().min(1).max(4096), overlays }).strict(),
+    z.object({ folder: z.string(), files: z.array(z.string()), report: z.array(exportReportEntry), problems: z.array(problem) }),
   ),
   'gateway.status': method(z.object({}).strict(), gatewayStatus),
   'gateway.start': method(z.object({}).strict(), gatewayStatus),

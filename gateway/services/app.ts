@@ -4,6 +4,7 @@ import { bundleWorkspace } from './design.js';
 import { DesignLinter } from './incremental-lint.js';
 import { createGatewayControl, type GatewayControl } from './gateway-control.js';
 import { createTrafficService } from './traffic.js';
+import { createExportService } from './export.js';
 import { readVersion } from '../version.js';
 import { createFromTemplate, listTemplates, openWorkspace, templatesFolder, type Workspace } from './workspace.js';
 
@@ -103,6 +104,7 @@ export async function openApp(options: AppOptions): Promise<App> {
     'gateway.start': () => gateway.start(),
     'gateway.stop': () => gateway.stop(),
     ...traffic.handlers,
+    ...createExportService({ workspace: () => workspace }).handlers,
   };
 
   return {

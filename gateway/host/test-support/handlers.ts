@@ -21,6 +21,8 @@ export function fakeHandlers(overrides: Partial<Handlers> = {}): Handlers {
       throw new Error('secret internals at /home/me/.ssh');
     },
     'gateway.stop': async () => status,
+    'export.preview': async () => ({ files: [], report: [], problems: [] }),
+    'export.save': async ({ folder }) => ({ folder, files: [], report: [], problems: [] }),
     ...trafficHandlers,
     ...overrides,
   };
