@@ -20,6 +20,7 @@ import { FolderOpenIcon, LogoIcon } from '../ui/icons';
 import { Resizer } from '../ui/resizer';
 import { basename } from '../features/workspace/paths';
 import { InspectorViews, ViewSwitch, type View } from '../features/traffic/views';
+import { ExportPanel } from '../features/export/export-panel';
 
 /**
  * The app: one workspace view at a time. Opening another folder (or creating one) switches the engine first, then
@@ -38,6 +39,7 @@ function WorkspaceView({ onSwitched }: { onSwitched: () => void }) {
   const error = useStore(ws.store, (s) => s.error);
   const [showPreview, setShowPreview] = useState(true);
   const [dialog, setDialog] = useState(false);
+  const [exporting, setExporting] = useState(false);
   const [view, setView] = useState<View>('design');
 
   const root = info?.root;
@@ -100,6 +102,9 @@ function WorkspaceView({ onSwitched }: { onSwitched: () => void }) {
         <ViewSwitch view={view} onChange={setView} />
         <div className="spacer" />
         <GatewayControl ws={ws} />
+        <button className="btn ghost" onClick={() => setExporting(true)} disabled={!info?.spec} data-testid="export-open" aria-haspopup="dialog" title="Export the design to Kong, nginx, Zuplo or KrakenD">
+          Export
+        </button>
         {view === 'design' && (
           <button className={`btn ghost${showPreview ? ' on' : ''}`} onClick={() => setShowPreview(!showPreview)} aria-pressed={showPreview}>
             Docs
@@ -126,6 +131,7 @@ function WorkspaceView({ onSwitched }: { onSwitched: () => void }) {
       {showPreview && <PreviewPane ws={ws} preview={runner.preview} />}
       <InspectorViews view={view} api={api} ws={ws} onShowDesign={() => setView('design')} />
       <StatusBar ws={ws} />
+      {exporting && <ExportPanel api={api} ws={ws} onClose={() => setExporting(false)} />}
       {dialog && (
         <WorkspaceDialog
           api={api} 
