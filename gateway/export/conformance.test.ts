@@ -1,5 +1,7 @@
 import { after, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import { loadDesign } from '../openapi/load.js';
 import { startTestGateway } from '../test-support/gateway.js';
@@ -16,7 +18,19 @@ import { freePort, hasNginx, startNginx } from './test-support/nginx.js';
 
 const SECRET = 'conformance-secret-of-at-least-32-bytes!';
 const KEY = 'k-alice-0123456789';
-const upstream = await startUpstream();
+// The echo upstream, slow on /slow (for timeouts) and cacheable on /cached (a counter shows whether it was asked again).
+let cachedHits = 0;
+const upstream = await startUpstream((req, res, body) => {
+  if (req.url?.startsWith('/slow')) {
+    setTimeout(() => {
+      if (!res.destroyed) res.end('late');
+    }, 1500);
+    return;
+  }
+  const text = JSON.stringify({ method: req.method, url: req.url, headers: req.headers, body, hits: req.url?.startsWith('/cached') ? ++cachedHits : undefined });
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-internal': 'secret-build-42' });
+  res.end(req.method === 'HEAD' ? undefined : text);
+});
 const downPort = await freePort();
 
 const files = {
@@ -64,6 +78,41 @@ paths:
       operationId: secure
       security: [{ bearer: [] }]
       responses: { '200': { description: ok } }
+  /slow:
+    get:
+      operationId: slow
+      x-portico: { apply: [{ use: timeout, with: { response: 300ms } }] }
+      responses: { '200': { description: ok } }
+  /blocked:
+    get:
+      operationId: blocked
+      x-portico: { apply: [{ use: ip-filter, with: { deny: [127.0.0.0/8] } }] }
+      responses: { '200': { description: ok } }
+  /staff:
+    get:
+      operationId: staff
+      x-portico: { apply: [{ use: basic-auth, with: { realm: staff } }] }
+      responses: { '200': { description: ok } }
+  /decorated:
+    get:
+      operationId: decorated
+      x-portico:
+        apply:
+          - use: headers
+            with:
+              request: { set: { X-Source: portico, X-Echo: '\${request.header.x-in}' }, remove: [X-Debug] }
+              response: { set: { X-Served-By: portico }, remove: [X-Internal] }
+      responses: { '200': { description: ok } }
+  /old/{rest}:
+    get:
+      operationId: legacy
+      x-portico: { apply: [{ use: rewrite, with: { path: { from: '^/old/(.*)$', to: '/new/$1' } } }] }
+      responses: { '200': { description: ok } }
+  /cached:
+    get:
+      operationId: cached
+      x-portico: { apply: [{ use: cache, with: { ttl: 1m } }] }
+      responses: { '200': { description: ok } }
 components:
   securitySchemes:
     key: { type: apiKey, in: header, name: X-API-Key }
@@ -72,7 +121,10 @@ components:
   'jwt.secret': SECRET,
 };
 
-const portico = await startTestGateway(files, { consumers: { findByKey: (key) => (key === KEY ? 'alice' : undefined) } });
+const PASSWORD = 'correct horse battery staple';
+const portico = await startTestGateway(files, {
+  consumers: { findByKey: (key) => (key === KEY ? 'alice' : undefined), checkPassword: async (name, password) => name === 'alice' && password === PASSWORD },
+});
 const ws = tempWorkspace(files);
 const model = exportModel(await loadDesign(ws.path('api.yaml')), { env: {} });
 ws.cleanup();
@@ -81,10 +133,12 @@ const nginxPort = await freePort();
 let report: ReturnType<typeof exportNginx>['report'] = [];
 const nginx = hasNginx
   ? await startNginx((dir) => {
-      const exported = exportNginx(model, { listen: `127.0.0.1:${nginxPort}`, filesDir: dir, consumers: ['alice'] });
+      mkdirSync(join(dir, 'cache'));
+      const exported = exportNginx(model, { listen: `127.0.0.1:${nginxPort}`, filesDir: dir, cacheDir: join(dir, 'cache'), consumers: ['alice'] });
       report = exported.report;
       const map = exported.files.find((f) => f.path === 'api-keys.map')!;
-      return { conf: exported.files.find((f) => f.path === 'portico.conf')!.content, files: { 'api-keys.map': `${map.content}"${KEY}" alice;\n` } };
+      // What the operator writes: the keys and passwords they issue (nginx reads {PLAIN} htpasswd entries).
+      return { conf: exported.files.find((f) => f.path === 'portico.conf')!.content, files: { 'api-keys.map': `${map.content}"${KEY}" alice;\n`, htpasswd: `alice:{PLAIN}${PASSWORD}\n` } };
     }, nginxPort)
   : undefined;
 
@@ -209,6 +263,70 @@ for (const target of targets) {
       assert.equal(answer.status, 502);
       assert.match(answer.headers.get('content-type') ?? '', /problem\+json/);
       await answer.arrayBuffer();
+    });
+
+    check('HEAD is served by the GET operation, and a trailing slash matches', routeOf('GET', '/items/{id}'), async () => {
+      const head = await call('/items/9', { method: 'HEAD' });
+      assert.equal(head.status, 200);
+      const slash = await call('/items/9/');
+      assert.equal(slash.status, 200);
+      await slash.arrayBuffer();
+    });
+
+    check('an upstream slower than the timeout gives 504 with a problem body', routeOf('GET', '/slow'), async () => {
+      const started = Date.now();
+      const answer = await call('/slow');
+      assert.equal(answer.status, 504);
+      assert.match(answer.headers.get('content-type') ?? '', /problem\+json/);
+      await answer.arrayBuffer();
+      assert.ok(Date.now() - started < 1400, 'answered at the timeout, not when the upstream finished');
+    });
+
+    check('IP filter: a denied address gets 403 with a problem body', routeOf('GET', '/blocked'), async () => {
+      const answer = await call('/blocked');
+      assert.equal(answer.status, 403);
+      assert.match(answer.headers.get('content-type') ?? '', /problem\+json/);
+      await answer.arrayBuffer();
+    });
+
+    check('Basic auth: the right password passes, a wrong one or none gets 401 with a challenge', routeOf('GET', '/staff'), async () => {
+      const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+      const ok = await call('/staff', { headers: { authorization: basic('alice', PASSWORD) } });
+      assert.equal(ok.status, 200);
+      await ok.arrayBuffer();
+      const wrong = await call('/staff', { headers: { authorization: basic('alice', 'guess') } });
+      assert.equal(wrong.status, 401);
+      await wrong.arrayBuffer();
+      const none = await call('/staff');
+      assert.equal(none.status, 401);
+      assert.match(none.headers.get('www-authenticate') ?? '', /^Basic realm="staff"/);
+      await none.arrayBuffer();
+    });
+
+    check('headers: request headers set, templated and removed; response headers set and removed', routeOf('GET', '/decorated'), async () => {
+      const answer = await call('/decorated', { headers: { 'x-in': 'from-client', 'x-debug': '1' } });
+      assert.equal(answer.status, 200);
+      assert.equal(answer.headers.get('x-served-by'), 'portico');
+      assert.equal(answer.headers.get('x-internal'), null);
+      const seen = ((await answer.json()) as { headers: Record<string, string> }).headers;
+      assert.equal(seen['x-source'], 'portico');
+      assert.equal(seen['x-echo'], 'from-client');
+      assert.equal(seen['x-debug'], undefined);
+    });
+
+    check('rewrite: the upstream gets the rewritten path, with the query', routeOf('GET', '/old/{rest}'), async () => {
+      const answer = await call('/old/thing?q=1');
+      assert.equal(answer.status, 200);
+      assert.equal(((await answer.json()) as { url: string }).url, '/new/thing?q=1');
+    });
+
+    check('cache: a second GET is answered from the cache (X-Cache: HIT), the upstream asked once', routeOf('GET', '/cached'), async () => {
+      const first = await call('/cached?t=' + target.name);
+      assert.equal(first.headers.get('x-cache'), 'MISS');
+      const hits = ((await first.json()) as { hits: number }).hits;
+      const second = await call('/cached?t=' + target.name);
+      assert.equal(second.headers.get('x-cache'), 'HIT');
+      assert.equal(((await second.json()) as { hits: number }).hits, hits);
     });
 
     check('JWT: a valid HS256 token passes, none gets 401', routeOf('GET', '/secure'), async () => {
