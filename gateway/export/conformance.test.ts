@@ -233,7 +233,7 @@ for (const target of targets) {
       assert.deepEqual(statuses, [200, 200, 200, 429]);
     });
 
-    check('CORS preflight: an allowed origin gets the headers, another gets none', routeOf('GET', '/items/{id}'), async () => {
+    check('CORS: preflight headers for an allowed origin, none for another; answers and rejections labelled', routeOf('GET', '/items/{id}'), async () => {
       const allowed = await call('/items/42', { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-trace' } });
       assert.equal(allowed.status, 204);
       assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://app.example.com');
@@ -247,6 +247,12 @@ for (const target of targets) {
       const actual = await call('/items/42', { headers: { origin: 'https://app.example.com' } });
       assert.equal(actual.headers.get('access-control-allow-origin'), 'https://app.example.com');
       await actual.arrayBuffer();
+      // A rejection is labelled too, so the page can read why.
+      const refused = await call('/items', { method: 'POST', headers: { origin: 'https://app.example.com' } });
+      assert.equal(refused.status, 401);
+      assert.equal(refused.headers.get('access-control-allow-origin'), 'https://app.example.com');
+      assert.equal(refused.headers.get('access-control-allow-credentials'), 'true');
+      await refused.arrayBuffer();
     });
 
     check('request body over the limit gets 413; under it passes', routeOf('POST', '/upload'), async () => {

@@ -29,10 +29,12 @@ interface State {
   usesKeys: boolean;
   usesPasswords: boolean;
   cacheDir: string;
+  /** Error locations per CORS policy, by suffix: their add_header lines. */
+  corsErrors: Map<string, string[]>;
 }
 
 export function exportNginx(model: ExportModel, options: NginxOptions = {}): ExportResult {
-  const state: State = { out: [], maps: new Map(), zones: new Map(), upstreams: new Map(), report: [], filesDir: options.filesDir ?? '/etc/nginx/portico', cacheDir: options.cacheDir ?? '/var/cache/nginx/portico', usesKeys: false, usesPasswords: false };
+  const state: State = { out: [], maps: new Map(), zones: new Map(), upstreams: new Map(), report: [], filesDir: options.filesDir ?? '/etc/nginx/portico', cacheDir: options.cacheDir ?? '/var/cache/nginx/portico', corsErrors: new Map(), usesKeys: false, usesPasswords: false };
   const byPath = new Map<string, ExportRoute[]>();
   const operations: string[] = [];
 
@@ -71,6 +73,7 @@ export function exportNginx(model: ExportModel, options: NginxOptions = {}): Exp
     '    }',
     ...errorPages('    '),
     ...problemLocations(),
+    ...[...state.corsErrors.entries()].flatMap(([suffix, headers]) => problemLocations(suffix, headers)),
     ...locations.map((l) => (l === '' ? '' : '    ' + l)),
     ...operations.map((l) => (l === '' ? '' : '    ' + l)),
     '    location / {',
@@ -106,15 +109,17 @@ const PROBLEMS: [number, string, string, string][] = [
   [504, 'gateway-timeout', 'Gateway Timeout', 'The upstream did not answer in time.'],
 ];
 
-function errorPages(indent: string): string[] {
-  return PROBLEMS.map(([status]) => `${indent}error_page ${status} @portico_${status};`);
+/** `suffix`: the error locations of a CORS policy (they label the problem for allowed origins, as locally). */
+function errorPages(indent: string, suffix = ''): string[] {
+  return PROBLEMS.map(([status]) => `${indent}error_page ${status} @portico_${status}${suffix};`);
 }
 
-function problemLocations(): string[] {
+function problemLocations(suffix = '', headers: string[] = []): string[] {
   return PROBLEMS.flatMap(([status, slug, title, detail]) => [
-    `    location @portico_${status} {`,
+    `    location @portico_${status}${suffix} {`,
     '        default_type application/problem+json;',
     ...(status === 429 ? ['        add_header Retry-After 1 always;'] : []),
+    ...headers.map((h) => `    ${h}`),
     `        return ${status} '${problemJson(status, slug, title, detail)}';`,
     '    }',
   ]);
@@ -187,6 +192,7 @@ function operation(model: ExportModel, route: ExportRoute, state: State): string
   let retryLines: string[] = [];
   const cacheLines: string[] = [];
   let rewritten = false;
+  let errorSuffix = '';
 
   for (const policy of policies) {
     switch (policy.id) {
@@ -225,10 +231,16 @@ function operation(model: ExportModel, route: ExportRoute, state: State): string
       case 'request-size-limit':
         maxBody = configOf(policy, 'request-size-limit').max;
         break;
-      case 'cors':
+      case 'cors': {
         cors = corsMaps(configOf(policy, 'cors'), policy, state);
-        headers.push(...corsActual(configOf(policy, 'cors'), cors));
+        const labels = corsActual(configOf(policy, 'cors'), cors);
+        headers.push(...labels);
+        // nginx's own error answers (401, 429, 502, ...) go to named locations, which do not inherit add_header.
+        const suffix = `_${cors.slice('$portico_cors_'.length)}`;
+        state.corsErrors.set(suffix, labels);
+        errorSuffix = suffix;
         break;
+      }
       case 'headers': {
         const cfg = configOf(policy, 'headers');
         proxyHeaders.push(...requestHeaders(cfg.request, consumer, (why) => report('headers', why, 'set the header in the upstream, or with njs')));
@@ -321,6 +333,7 @@ function operation(model: ExportModel, route: ExportRoute, state: State): string
     ...body,
     ...access,
     `    client_max_body_size ${maxBody};`,
+    ...(errorSuffix ? errorPages('    ', errorSuffix) : []),
     ...headers,
     '    proxy_http_version 1.1;',
     '    proxy_set_header Connection "";',
