@@ -127,3 +127,37 @@ test('kong: the x-kong annotated OpenAPI form carries the same routes and plugin
     }
   }
 });
+
+test('secrets never reach an export: key files are not read, consumers come without credentials', async () => {
+  const { tempWorkspace } = await import('../test-support/workspace.js');
+  const secret = 'TOP-SECRET-hmac-key-0123456789-abcdefghij';
+  const ws = tempWorkspace({
+    'api.yaml': `openapi: 3.1.0
+info: { title: secrets, version: '1' }
+x-portico:
+  upstreams: { app: { url: 'http://app.internal:8080' } }
+  upstream: app
+paths:
+  /a:
+    get:
+      x-portico: { apply: [{ use: jwt, with: { secretFile: hs.secret } }, { use: basic-auth }] }
+      responses: { '200': { description: ok } }
+  /b:
+    get:
+      x-portico: { apply: [{ use: api-key }] }
+      responses: { '200': { description: ok } }
+`,
+    'hs.secret': secret,
+  });
+  try {
+    const design = await loadDesign(ws.path('api.yaml'));
+    for (const target of EXPORT_TARGETS) {
+      const result = exportDesign(design, target, { consumers: ['alice'], env: {} });
+      const text = result.files.map((f) => f.content).join('\n') + JSON.stringify(result.report);
+      assert.ok(!text.includes(secret), `${target}: the secret file's content is not in the export`);
+      assert.ok(!text.includes('hs.secret'), `${target}: the secret file is not even named`);
+    }
+  } finally {
+    ws.cleanup();
+  }
+});
