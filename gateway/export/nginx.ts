@@ -198,6 +198,10 @@ function operation(model: ExportModel, route: ExportRoute, state: State): string
     switch (policy.id) {
       case 'api-key': {
         const cfg = configOf(policy, 'api-key');
+        if (cfg.in !== 'header' && !/^[A-Za-z0-9_]+$/.test(cfg.name)) {
+          report('api-key', `nginx has no variable for the ${cfg.in} "${cfg.name}" (only letters, digits and _), so the route is left out (fails closed)`, 'name the key with letters, digits and _');
+          return undefined;
+        }
         const source = cfg.in === 'header' ? `$http_${varName(cfg.name)}` : cfg.in === 'query' ? `$arg_${cfg.name}` : `$cookie_${cfg.name}`;
         const variable = `$portico_key_${varName(cfg.in + '_' + cfg.name)}`;
         state.maps.set(variable, [`map ${source} ${variable} {`, '    default "";', '    "" "";', `    include ${state.filesDir}/api-keys.map;`, '}'].join('\n'));
@@ -243,8 +247,8 @@ function operation(model: ExportModel, route: ExportRoute, state: State): string
       }
       case 'headers': {
         const cfg = configOf(policy, 'headers');
-        proxyHeaders.push(...requestHeaders(cfg.request, consumer, (why) => report('headers', why, 'set the header in the upstream, or with njs')));
-        headers.push(...responseHeaders(cfg.response, consumer, (why) => report('headers', why, 'set the header in the upstream, or with njs')));
+        proxyHeaders.push(...requestHeaders(cfg.request, consumer, route, (why) => report('headers', why, 'set the header in the upstream, or with njs')));
+        headers.push(...responseHeaders(cfg.response, consumer, route, (why) => report('headers', why, 'set the header in the upstream, or with njs')));
         break;
       }
       case 'timeout':
@@ -451,7 +455,7 @@ function corsPreflight(cfg: PolicyConfigs['cors'], prefix: string, route: Export
 }
 
 /** A headers-policy value as an nginx string, or undefined when a template has no nginx variable. */
-function nginxValue(text: string, consumer: string | undefined, side: 'request' | 'response'): string | undefined {
+function nginxValue(text: string, consumer: string | undefined, route: ExportRoute): string | undefined {
   let out = '';
   for (const part of templateParts(text)) {
     if ('text' in part) {
@@ -460,29 +464,33 @@ function nginxValue(text: string, consumer: string | undefined, side: 'request' 
       continue;
     }
     const v = part.variable;
+    const query = v.startsWith('request.query.') ? v.slice('request.query.'.length) : undefined;
     if (v === 'client.ip') out += '$remote_addr';
     else if (v === 'request.method') out += '$request_method';
-    else if (v === 'request.path') out += '$uri';
+    // In the operation's location $uri is the internal one: the path as routed was saved before the dispatch.
+    else if (v === 'request.path') out += '$portico_path';
+    else if (v === 'route.path') out += route.path;
+    else if (v === 'route.operationId') out += route.operationId ?? '';
     else if (v === 'consumer') out += consumer ? '$portico_consumer' : '';
     else if (v.startsWith('request.header.')) out += `$http_${varName(v.slice('request.header.'.length))}`;
-    else if (v.startsWith('request.query.') && /^[A-Za-z0-9_]+$/.test(v.slice('request.query.'.length))) out += `$arg_${v.slice('request.query.'.length)}`;
-    else if (side === 'request' || side === 'response') return undefined;
+    else if (query !== undefined && /^[A-Za-z0-9_]+$/.test(query)) out += `$arg_${query}`;
+    else return undefined;
   }
   return quote(out);
 }
 
-function requestHeaders(changes: HeaderChanges | undefined, consumer: string | undefined, unsupported: (why: string) => void): string[] {
+function requestHeaders(changes: HeaderChanges | undefined, consumer: string | undefined, route: ExportRoute, unsupported: (why: string) => void): string[] {
   if (!changes) return [];
   const lines: string[] = [];
   for (const name of changes.remove ?? []) lines.push(`    proxy_set_header ${name} "";`);
   for (const [from, to] of Object.entries(changes.rename ?? {})) lines.push(`    proxy_set_header ${to} $http_${varName(from)};`, `    proxy_set_header ${from} "";`);
   for (const [name, text] of Object.entries(changes.set ?? {})) {
-    const value = nginxValue(text, consumer, 'request');
-    if (value === undefined) unsupported(`request header ${name}: the template "${text}" has no nginx equivalent (path parameters, route names and literal $ are not available)`);
+    const value = nginxValue(text, consumer, route);
+    if (value === undefined) unsupported(`request header ${name}: the template "${text}" has no nginx equivalent (path parameters and a literal $ are not available)`);
     else lines.push(`    proxy_set_header ${name} ${value};`);
   }
   for (const [name, text] of Object.entries(changes.append ?? {})) {
-    const value = nginxValue(text, consumer, 'request');
+    const value = nginxValue(text, consumer, route);
     if (value === undefined) unsupported(`request header ${name}: the template "${text}" has no nginx equivalent`);
     else {
       lines.push(`    proxy_set_header ${name} "$http_${varName(name)}${value.length > 2 ? ', ' : ''}${value.slice(1, -1)}";`);
@@ -492,18 +500,18 @@ function requestHeaders(changes: HeaderChanges | undefined, consumer: string | u
   return lines;
 }
 
-function responseHeaders(changes: HeaderChanges | undefined, consumer: string | undefined, unsupported: (why: string) => void): string[] {
+function responseHeaders(changes: HeaderChanges | undefined, consumer: string | undefined, route: ExportRoute, unsupported: (why: string) => void): string[] {
   if (!changes) return [];
   const lines: string[] = [];
   for (const name of changes.remove ?? []) lines.push(`    proxy_hide_header ${name};`);
   for (const [from, to] of Object.entries(changes.rename ?? {})) lines.push(`    proxy_hide_header ${from};`, `    add_header ${to} $upstream_http_${varName(from)} always;`);
   for (const [name, text] of Object.entries(changes.set ?? {})) {
-    const value = nginxValue(text, consumer, 'response');
+    const value = nginxValue(text, consumer, route);
     if (value === undefined) unsupported(`response header ${name}: the template "${text}" has no nginx equivalent`);
     else lines.push(`    proxy_hide_header ${name};`, `    add_header ${name} ${value} always;`);
   }
   for (const [name, text] of Object.entries(changes.append ?? {})) {
-    const value = nginxValue(text, consumer, 'response');
+    const value = nginxValue(text, consumer, route);
     if (value === undefined) unsupported(`response header ${name}: the template "${text}" has no nginx equivalent`);
     else lines.push(`    add_header ${name} ${value} always;`);
   }
