@@ -17,7 +17,7 @@ function designSchema(version: '3.0' | '3.1'): Schema {
   const base: Json = structuredClone(version === '3.0' ? oas30 : oas31);
   const defsKey = version === '3.0' ? 'definitions' : '$defs';
   const name = (def: string) => `x-portico-${def}`;
-  const extension = JSON.parse(JSON.stringify((xPortico as Json).$defs).replace(/"#\/\$defs\/([^"]+)"/g, (_, def: string) => `"#/${defsKey}/${name(def)}"`)) as Json;
+  const extension = JSON.parse(JSON.stringify(hoistDefs((xPortico as Json).$defs as Json)).replace(/"#\/\$defs\/([^"]+)"/g, (_, def: string) => `"#/${defsKey}/${name(def)}"`)) as Json;
   for (const [def, schema] of Object.entries(extension)) base[defsKey][name(def)] = schema;
   const ref = (def: string) => ({ $ref: `#/${defsKey}/${name(def)}` });
   base.properties = { ...base.properties, 'x-portico': ref('document') };
@@ -27,6 +27,27 @@ function designSchema(version: '3.0' | '3.1'): Schema {
   // `$ref`ed subschemas allow (every path item `$ref` would be flagged): drop it; Spectral checks the rest.
   if (version === '3.1') dropUnevaluated(base);
   return base as Schema;
+}
+
+/**
+ * The generated x-portico schema may nest `$defs` inside a policy's config schema while its refs say `#/$defs/...`
+ * (the document's root): lift nested definitions to the top, where those refs look, and drop them where they were
+ * (yaml-language-server resolves such refs against the nearest `$defs` and reports them unresolved).
+ */
+function hoistDefs(defs: Json): Json {
+  const out: Json = structuredClone(defs);
+  const lifted: Json = {};
+  const walk = (node: unknown) => {
+    if (!node || typeof node !== 'object') return;
+    if (!Array.isArray(node) && (node as Json).$defs && typeof (node as Json).$defs === 'object') {
+      for (const [key, value] of Object.entries((node as Json).$defs as Json)) lifted[key] ??= value;
+      delete (node as Json).$defs;
+    }
+    for (const child of Object.values(node)) walk(child);
+  };
+  walk(out);
+  for (const [key, value] of Object.entries(lifted)) out[key] ??= value;
+  return out;
 }
 
 function dropUnevaluated(node: unknown) {
