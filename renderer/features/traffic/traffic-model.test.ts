@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RpcError, type Api, type EventName, type ExchangeSummary } from '../../../gateway/contract/index.ts';
-import { PAGE, TrafficModel } from './traffic-model.ts';
+import { MAX_ROWS, PAGE, TrafficModel } from './traffic-model.ts';
 
 /** An engine with `n` exchanges (ids 1..n), newest first, the contract's keyset semantics, and events on demand. */
 function fakeEngine(n: number) {
@@ -127,5 +127,22 @@ test('a refused query is shown as such; selection by click, toggle and range', a
   await model.clear();
   assert.deepEqual(model.state.rows, []);
   assert.deepEqual(model.state.selected, []);
+  stop();
+});
+
+test('under sustained live traffic the loaded rows stay bounded; the dropped tail pages in again', async () => {
+  const engine = fakeEngine(MAX_ROWS);
+  const model = new TrafficModel(engine.api);
+  const stop = model.start();
+  await settle();
+  for (let i = 0; i < 1000 && !model.state.done; i++) await model.loadMore();
+  assert.equal(model.state.rows.length, MAX_ROWS);
+  engine.append(10);
+  await settle();
+  assert.equal(model.state.rows.length, MAX_ROWS);
+  assert.equal(ids(model)[0], MAX_ROWS + 10);
+  assert.equal(model.state.done, false);
+  await model.loadMore();
+  assert.equal(ids(model).at(-1), 1);
   stop();
 });

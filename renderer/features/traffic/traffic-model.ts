@@ -7,6 +7,10 @@ export const PAGE = 300;
 /** Live fetches ask for at most this many new rows; more than that arrived at once and the list starts over. */
 const LIVE_LIMIT = 1000;
 const COUNT_DELAY_MS = 400;
+/** Under sustained traffic, live fetches run at most this often (events in between are coalesced). */
+const LIVE_GAP_MS = 120;
+/** Live rows are prepended without bound otherwise: past this, the oldest loaded rows are dropped (paged in again on scroll). */
+export const MAX_ROWS = 50_000;
 const INFO_EVERY_MS = 5000;
 
 export interface TrafficState {
@@ -168,12 +172,17 @@ export class TrafficModel {
           const fresh = rows.filter((r) => r.id > newest);
           if (fresh.length > 0) {
             fresh.sort((a, b) => b.id - a.id);
-            this.store.set((now) => ({ rows: fresh.concat(now.rows), prepended: { count: fresh.length, nonce: now.prepended.nonce + 1 } }));
+            this.store.set((now) => {
+              const rows = fresh.concat(now.rows);
+              const trimmed = rows.length > MAX_ROWS;
+              return { rows: trimmed ? rows.slice(0, MAX_ROWS) : rows, ...(trimmed && { done: false }), prepended: { count: fresh.length, nonce: now.prepended.nonce + 1 } };
+            });
           }
           this.scheduleCount();
         } catch {
           /* the next event tries again */
         }
+        if (this.liveAgain) await new Promise((resolve) => setTimeout(resolve, LIVE_GAP_MS));
       } while (this.liveAgain);
       this.live = null;
     })();
