@@ -49,7 +49,8 @@ export function krakendDocument(model: ExportModel, _options: ExportOptions = {}
           else if (cfg.by === 'consumer') {
             const hasJwt = policies.slice(0, policies.indexOf(policy)).some((p) => p.id === 'jwt');
             if (hasJwt) Object.assign(limit, { strategy: 'header', key: 'Authorization' });
-            say('rate-limit', hasJwt ? 'counted per token (the Authorization header) rather than per consumer' : 'counted per client address: no consumer is known without authentication', 'none needed in most cases', 'approximate');
+            // Without authentication before it, the local gateway counts addresses too: nothing to report then.
+            if (hasJwt) say('rate-limit', 'counted per token (the Authorization header) rather than per consumer', 'none needed in most cases', 'approximate');
           }
           say('rate-limit', `KrakenD uses a token bucket refilled continuously (${cfg.limit} at once, then ${cfg.limit} per ${goDuration(cfg.window)}), not a ${cfg.algorithm}`, 'none needed for protection', 'approximate');
           if (endpointExtra['qos/ratelimit/router']) say('rate-limit', 'KrakenD takes one router rate limit per endpoint: this second one is left out', 'merge the two policies into one');
