@@ -179,8 +179,24 @@ export const replayRequest = z.object({
 });
 export type ReplayRequest = z.infer<typeof replayRequest>;
 
+/**
+ * An overlay by reference, so a large file is not sent again after every edit: `text` (the whole text, remembered
+ * by the engine as `id`), or `base` (an id sent before) with the `changes` made since, or only `id` (unchanged since).
+ * Changes are Monaco's: offsets into the text as it is when the change applies, applied in order. An id or base the
+ * engine does not have (any more) is a `conflict`: send the whole text.
+ */
+export const overlayEdit = z
+  .object({
+    id: z.string().min(1).max(100),
+    text: z.string().optional(),
+    base: z.string().min(1).max(100).optional(),
+    changes: z.array(z.object({ at: z.number().int().min(0), remove: z.number().int().min(0), text: z.string() })).optional(),
+  })
+  .strict();
+export type OverlayEdit = z.infer<typeof overlayEdit>;
+
 /** Unsaved editor contents, by workspace-relative path, that lint and preview see instead of the files on disk. */
-const overlays = z.record(z.string(), z.string()).default({});
+const overlays = z.record(z.string(), z.union([z.string(), overlayEdit])).default({});
 
 const relativePath = z
   .string()

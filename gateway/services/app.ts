@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { EventName, EventPayload, Handlers } from '../contract/index.js';
 import { bundleWorkspace } from './design.js';
 import { DesignLinter } from './incremental-lint.js';
+import { OverlayTexts } from './overlay-texts.js';
 import { createGatewayControl, type GatewayControl } from './gateway-control.js';
 import { createTrafficService } from './traffic.js';
 import { createExportService } from './export.js';
@@ -43,6 +44,7 @@ export async function openApp(options: AppOptions): Promise<App> {
   let workspace!: Workspace;
   let gateway!: GatewayControl;
   let linter!: DesignLinter;
+  let texts!: OverlayTexts;
 
   const open = async (folder: string, spec: string | undefined, dataDir: string | undefined, startGateway: boolean) => {
     const opened = await openWorkspace(folder, {
@@ -65,6 +67,7 @@ export async function openApp(options: AppOptions): Promise<App> {
     });
     linter?.close();
     linter = new DesignLinter(opened, { onFull: (result) => options.emit('design.linted', result) });
+    texts = new OverlayTexts(opened);
     workspace = opened;
     gateway = control;
     if (startGateway) await control.start();
@@ -98,8 +101,8 @@ export async function openApp(options: AppOptions): Promise<App> {
     'workspace.create': async ({ folder, template }) => switchTo(await createFromTemplate(folder, template, templatesDir), undefined),
     'files.read': ({ path }) => workspace.read(path),
     'files.write': ({ path, text, expectedVersion }) => workspace.write(path, text, expectedVersion),
-    'design.lint': ({ overlays }) => linter.lint(overlays),
-    'design.bundle': ({ overlays, as }) => bundleWorkspace(workspace, overlays, as ? { as } : {}),
+    'design.lint': async ({ overlays }) => linter.lint(await texts.resolve(overlays)),
+    'design.bundle': async ({ overlays, as }) => bundleWorkspace(workspace, await texts.resolve(overlays), as ? { as } : {}),
     'gateway.status': async () => gateway.status(),
     'gateway.start': () => gateway.start(),
     'gateway.stop': () => gateway.stop(),

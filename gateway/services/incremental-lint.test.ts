@@ -61,6 +61,10 @@ test('an edit of a large design is answered from the touched part, the same as a
     const first = await linter.lint({});
     assert.equal(first.partial, undefined, 'the first lint has nothing to merge with: it is a full lint');
     assert.deepEqual(keys(first.problems), keys((await lintWorkspaceInProcess(ws, {})).problems));
+    // Asked again with nothing changed: the full lint's findings, not a partial answer.
+    const again = await linter.lint({});
+    assert.equal(again.partial, undefined);
+    assert.deepEqual(keys(again.problems), keys(first.problems));
 
     // 1. A line inserted at the top (every line below moves) and one operation loses its description.
     const edited = design().root;

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import type { Problem } from '../contract/index.js';
 import type { LintResult } from '../openapi/lint.js';
+import { isEmptyScope } from '../openapi/lint-scope.js';
 import { absoluteOverlays, designThread, elapsed, failure, lintWorkspace, toWorkspaceProblem, type LintWorkspaceResult, type Overlays } from './design.js';
 import type { IncrementalBaseline, IncrementalLintValue, LintThread } from './lint-thread.js';
 import type { Workspace } from './workspace.js';
@@ -67,6 +68,8 @@ export class DesignLinter {
     this.latest = { epoch: value.epoch, version: value.version };
     // A design that does not load (mid-edit) is not worth a minute of full lint: the next edit will fix or change it.
     const background = value.loaded || !this.baseline ? this.scheduleFull(overlays, value.epoch, value.version) : undefined;
+    // Nothing changed since the full lint: its findings (with the engine's own, checked now) are the whole answer.
+    if (value.results && isEmptyScope(value.scope)) return { problems: this.problems(value.results), durationMs: elapsed(started) };
     if (value.results) {
       this.stats.partial++;
       this.partialAnswered = { epoch: value.epoch, version: value.version };

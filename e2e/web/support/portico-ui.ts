@@ -17,11 +17,15 @@ export interface PorticoUi {
   stop: () => Promise<void>;
 }
 
-/** `data`: an existing data folder to use (kept) instead of a fresh one (e.g. a big generated traffic log). */
-export async function startPorticoUi(options: { data?: string } = {}): Promise<PorticoUi> {
+/**
+ * `data`: an existing data folder to use (kept) instead of a fresh one (e.g. a big generated traffic log).
+ * `prepare`: changes the copy of the example before the UI opens it (e.g. a generated large design).
+ */
+export async function startPorticoUi(options: { data?: string; prepare?: (workspace: string) => void } = {}): Promise<PorticoUi> {
   const dir = mkdtempSync(join(tmpdir(), 'portico-e2e-'));
   const workspace = join(dir, 'petstore');
   cpSync(join(root, 'resources', 'examples', 'petstore'), workspace, { recursive: true });
+  options.prepare?.(workspace);
   const child: ChildProcess = spawn(process.execPath, [join(root, 'bin', 'portico.js'), 'ui', workspace, '--no-open', '--port', '0', '--gateway-port', '0', '--data', options.data ?? join(dir, 'data')], {
     cwd: dir,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,6 +7,51 @@ import { m } from './monaco';
 import { Tabs } from './tabs';
 import { ConflictBar } from './conflict-bar';
 
+/**
+ * A model this large gets the editor's cheap settings, as VS Code does for large files: every feature below scans or
+ * re-requests the whole model (from the UI thread, or from a language worker whose answer the UI thread then walks)
+ * on each edit or cursor move. On GitHub's description (13 MB, 347k lines) they made each keystroke cost hundreds
+ * of milliseconds. Validation still runs, in its worker.
+ */
+export const LARGE_MODEL_CHARS = 2_000_000;
+export const LARGE_MODEL_LINES = 50_000;
+const LARGE_MODEL_OPTIONS: editor.IEditorOptions & editor.IGlobalEditorOptions = {
+  minimap: { enabled: false },
+  folding: false,
+  stickyScroll: { enabled: false },
+  occurrencesHighlight: 'off',
+  selectionHighlight: false,
+  matchBrackets: 'never',
+  colorDecorators: false,
+  links: false,
+  renderWhitespace: 'none',
+  quickSuggestions: false,
+  wordBasedSuggestions: 'off',
+  codeLens: false,
+  guides: { indentation: false, bracketPairs: false, highlightActiveIndentation: false },
+  bracketPairColorization: { enabled: false },
+  smoothScrolling: false,
+};
+const MODEL_OPTIONS: editor.IEditorOptions & editor.IGlobalEditorOptions = {
+  minimap: { enabled: true, renderCharacters: false, scale: 1 },
+  folding: true,
+  stickyScroll: { enabled: true },
+  occurrencesHighlight: 'singleFile',
+  selectionHighlight: true,
+  matchBrackets: 'always',
+  colorDecorators: true,
+  links: true,
+  renderWhitespace: 'boundary',
+  quickSuggestions: { other: true, strings: true, comments: false },
+  wordBasedSuggestions: 'currentDocument',
+  codeLens: true,
+  guides: { indentation: true, bracketPairs: false, highlightActiveIndentation: true },
+  bracketPairColorization: { enabled: true },
+  smoothScrolling: true,
+};
+
+export const isLargeModel = (model: Pick<editor.ITextModel, 'getValueLength' | 'getLineCount'>) => model.getValueLength() > LARGE_MODEL_CHARS || model.getLineCount() > LARGE_MODEL_LINES;
+
 /** One Monaco editor; tabs switch its model (keeping each file's cursor, scroll and undo history). */
 export function EditorPane({ ws }: { ws: Workspace }) {
   const host = useRef<HTMLDivElement>(null);
@@ -24,16 +69,12 @@ export function EditorPane({ ws }: { ws: Workspace }) {
       fontFamily: "'SF Mono', Menlo, Consolas, 'DejaVu Sans Mono', 'Liberation Mono', monospace",
       fontSize: 13,
       lineHeight: 20,
-      minimap: { enabled: true, renderCharacters: false, scale: 1 },
       scrollBeyondLastLine: false,
-      renderWhitespace: 'boundary',
       tabSize: 2,
       insertSpaces: true,
-      smoothScrolling: true,
       padding: { top: 8 },
       fixedOverflowWidgets: true,
-      quickSuggestions: { other: true, strings: true, comments: false },
-      stickyScroll: { enabled: true },
+      ...MODEL_OPTIONS,
     });
     editorRef.current = ed;
     ed.addCommand(m.KeyMod.CtrlCmd | m.KeyCode.KeyS, () => void ws.save());
@@ -53,6 +94,8 @@ export function EditorPane({ ws }: { ws: Workspace }) {
     if (!ed) return;
     if (shown.current) viewStates.current.set(shown.current, ed.saveViewState());
     const model = active ? ws.model(active) : null;
+    // Before the model is shown: a large one must not start the features it cannot afford.
+    ed.updateOptions(model && isLargeModel(model) ? LARGE_MODEL_OPTIONS : MODEL_OPTIONS);
     ed.setModel(model);
     shown.current = active;
     if (active && model) {

@@ -1,14 +1,15 @@
 // Lint and bundle the design as it is being typed: debounced, with the unsaved texts as overlays.
 // Both run in the engine (another process), so the UI thread only sends texts and applies results.
-import type { Problem } from '../../../gateway/contract';
+import { RpcError, type Problem } from '../../../gateway/contract';
 import { Store } from '../workspace/store';
 import { message, type Workspace } from '../workspace/workspace';
 import { latest } from './latest';
 
 export interface PreviewState {
-  document: unknown;
-  /** `document` as JSON text (what the docs frame is sent). */
+  /** The bundled design as JSON text, as the engine wrote it (what the docs frame is sent, and parses). */
   text: string;
+  /** The root's `x-portico` (for the try-it hint); the document itself is never parsed in this window. */
+  extension: unknown;
   problems: Problem[];
   /** Bumped only when the bundled document actually changed. */
   revision: number;
@@ -16,6 +17,17 @@ export interface PreviewState {
 }
 
 export const LINT_DELAY_MS = 400;
+
+/** A call with the unsaved texts; when the engine lacks a version they refer to, once more with whole texts. */
+async function withOverlays<T>(ws: Workspace, call: (overlays: ReturnType<Workspace['overlays']>) => Promise<T>): Promise<T> {
+  try {
+    return await call(ws.overlays());
+  } catch (e) {
+    if (!(e instanceof RpcError && e.code === 'conflict')) throw e;
+    ws.resendOverlays();
+    return call(ws.overlays());
+  }
+}
 export const BUNDLE_DELAY_MS = 500;
 
 /**
@@ -25,36 +37,46 @@ export const BUNDLE_DELAY_MS = 500;
  * Create it once per workspace; `start()` subscribes (and returns the function that stops), so an effect may run it twice.
  */
 export function createDesignRunner(ws: Workspace) {
-  const preview = new Store<PreviewState>({ document: null, text: '', problems: [], revision: 0, failed: null });
-  let lastBundle = '';
+  const preview = new Store<PreviewState>({ text: '', extension: undefined, problems: [], revision: 0, failed: null });
   /** Bumped by every change lint must see; a result is current when no change came after its request. */
   let wanted = 0;
   let stopped = false;
 
+  /** The change count the last answer covered: a full lint pushed later counts only when nothing changed since. */
+  let answered = -1;
+  let inFlight = false;
   const lint = latest(async () => {
     const asked = wanted;
+    inFlight = true;
     ws.store.set((s) => ({ lint: { ...s.lint, running: true } }));
     try {
-      const { problems, durationMs } = await ws.api.call('design.lint', { overlays: ws.overlays() });
+      const { problems, durationMs, partial } = await withOverlays(ws, (overlays) => ws.api.call('design.lint', { overlays }));
       if (stopped) return;
-      ws.store.set({ lint: { problems, durationMs, running: asked !== wanted, failed: null } });
+      answered = asked;
+      ws.store.set({ lint: { problems, durationMs, running: asked !== wanted, failed: null, partial: partial === true } });
     } catch (e) {
       if (stopped) return;
       ws.store.set((s) => ({ lint: { ...s.lint, running: asked !== wanted, failed: message(e) } }));
+    } finally {
+      inFlight = false;
     }
   }, LINT_DELAY_MS);
 
+  /** A large design's full lint, after a partial answer: it replaces that answer when it is about the same text. */
+  const onLinted = ({ problems, durationMs }: { problems: Problem[]; durationMs: number }) => {
+    const s = ws.store.get();
+    if (stopped || inFlight || answered !== wanted || !s.lint.partial) return;
+    ws.store.set({ lint: { problems, durationMs, running: false, failed: null, partial: false } });
+  };
+
   const bundle = latest(async () => {
     try {
-      const { document, problems } = await ws.api.call('design.bundle', { overlays: ws.overlays() });
-      if (document == null) {
-        preview.set({ problems, failed: null });
-        return;
-      }
-      const serialized = JSON.stringify(document);
-      if (serialized === lastBundle) return preview.set({ problems, failed: null });
-      lastBundle = serialized;
-      preview.set((s) => ({ document, text: serialized, problems, revision: s.revision + 1, failed: null }));
+      // As text: compared as text here and parsed only in the docs frame (a 7 MB parse and re-serialization here
+      // were the longest tasks of this window on a large design).
+      const { text, extension, problems } = await withOverlays(ws, (overlays) => ws.api.call('design.bundle', { overlays, as: 'text' }));
+      if (text == null) return preview.set({ problems, failed: null });
+      if (text === preview.get().text) return preview.set({ problems, failed: null });
+      preview.set((s) => ({ text, extension, problems, revision: s.revision + 1, failed: null }));
     } catch (e) {
       preview.set({ failed: message(e) });
     }
@@ -88,11 +110,13 @@ export function createDesignRunner(ws: Workspace) {
         }
       });
       const unsubscribeFiles = ws.api.subscribe('files.changed', () => changed(false));
+      const unsubscribeLinted = ws.api.subscribe('design.linted', onLinted);
       changed(true);
       return () => {
         stopped = true;
         unsubscribeStore();
         unsubscribeFiles();
+        unsubscribeLinted();
         lint.cancel();
         bundle.cancel();
       };

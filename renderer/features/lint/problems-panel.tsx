@@ -5,6 +5,8 @@ import type { Workspace } from '../workspace/workspace';
 import { SeverityIcon, ChevronIcon } from '../../ui/icons';
 
 const order = { error: 0, warning: 1, info: 2, hint: 3 } as const;
+/** Rows drawn at first: a large design has hundreds of findings, and drawing them all blocks typing. */
+const FIRST_ROWS = 200;
 type Filter = 'all' | 'error' | 'warning' | 'info';
 
 export function ProblemsPanel({ ws }: { ws: Workspace }) {
@@ -13,14 +15,17 @@ export function ProblemsPanel({ ws }: { ws: Workspace }) {
   const gateway = useStore(ws.store, (s) => s.gateway);
   const [filter, setFilter] = useState<Filter>('all');
   const [open, setOpen] = useState(true);
+  const [limit, setLimit] = useState(FIRST_ROWS);
   const problems = useMemo(
     () => [...lint.problems, ...editorProblems].sort((a, b) => order[a.severity] - order[b.severity] || a.file.localeCompare(b.file) || a.line - b.line),
     [lint.problems, editorProblems],
   );
   const counts = { error: 0, warning: 0, info: 0 };
   for (const p of problems) counts[p.severity === 'hint' ? 'info' : p.severity]++;
-  const shown = problems.filter((p) => filter === 'all' || p.severity === filter || (filter === 'info' && p.severity === 'hint'));
+  const shown = useMemo(() => problems.filter((p) => filter === 'all' || p.severity === filter || (filter === 'info' && p.severity === 'hint')), [problems, filter]);
   const gatewayProblems = gateway?.problems ?? [];
+  // The rows only change with the findings: a keystroke (lint state going to running) does not redraw them.
+  const rows = useMemo(() => shown.slice(0, limit).map((p, i) => <ProblemRow key={i} p={p} ws={ws} />), [shown, limit, ws]);
 
   return (
     <section className={`problems${open ? '' : ' collapsed'}`} aria-label="Problems" data-testid="problems">
@@ -35,7 +40,17 @@ export function ProblemsPanel({ ws }: { ws: Workspace }) {
           <FilterButton value="info" current={filter} set={setFilter} label={`${counts.info}`} icon="info" testid="count-info" />
         </div>
         <span className="panel-meta">
-          {lint.running ? <span className="spinner" aria-label="Linting" /> : lint.failed ? <span className="text-error">Lint failed: {lint.failed}</span> : lint.durationMs != null ? `Spectral · ${Math.round(lint.durationMs)} ms` : ''}
+          {lint.running ? (
+            <span className="spinner" aria-label="Linting" />
+          ) : lint.failed ? (
+            <span className="text-error">Lint failed: {lint.failed}</span>
+          ) : lint.durationMs != null ? (
+            <span data-lint={lint.partial ? 'partial' : 'full'} title={lint.partial ? 'What the edit touched was linted again; the full lint of the design runs in the background' : undefined}>
+              {`Spectral · ${Math.round(lint.durationMs)} ms${lint.partial ? ' · edited parts, full lint running' : ''}`}
+            </span>
+          ) : (
+            ''
+          )}
         </span>
       </header>
       {open && (
@@ -49,9 +64,12 @@ export function ProblemsPanel({ ws }: { ws: Workspace }) {
               ))}
             </div>
           )}
-          {shown.map((p, i) => (
-            <ProblemRow key={i} p={p} ws={ws} />
-          ))}
+          {rows}
+          {shown.length > limit && (
+            <button className="btn problems-more" onClick={() => setLimit(shown.length)} data-testid="problems-more">
+              Show {shown.length - limit} more
+            </button>
+          )}
           {problems.length === 0 && gatewayProblems.length === 0 && <div className="muted pad">{lint.durationMs == null ? 'Linting…' : 'No problems in the design.'}</div>}
         </div>
       )}

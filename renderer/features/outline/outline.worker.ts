@@ -104,14 +104,32 @@ function locate(path: string, text: string, pointer: string): Pos | null {
   return position;
 }
 
+/** The last text outlined per path, which changes apply to. */
+const texts = new Map<string, string>();
+
+function textOf(request: Extract<OutlineRequest, { type: 'outline' }>): string | undefined {
+  if (request.text !== undefined) {
+    texts.set(request.path, request.text);
+    return request.text;
+  }
+  let text = texts.get(request.path);
+  if (text === undefined) return undefined;
+  for (const change of request.changes ?? []) {
+    if (change.at + change.remove > text.length) return undefined;
+    text = text.slice(0, change.at) + change.text + text.slice(change.at + change.remove);
+  }
+  texts.set(request.path, text);
+  return text;
+}
+
 self.onmessage = (event: MessageEvent<OutlineRequest>) => {
   const request = event.data;
   let response: OutlineResponse;
   try {
-    response =
-      request.type === 'outline'
-        ? { id: request.id, type: 'outline', items: outline(request.path, request.text) }
-        : { id: request.id, type: 'locate', position: locate(request.path, request.text, request.pointer) };
+    if (request.type === 'outline') {
+      const text = textOf(request);
+      response = text === undefined ? { id: request.id, type: 'outline', items: [], resend: true } : { id: request.id, type: 'outline', items: outline(request.path, text) };
+    } else response = { id: request.id, type: 'locate', position: locate(request.path, request.text, request.pointer) };
   } catch {
     response = request.type === 'outline' ? { id: request.id, type: 'outline', items: [] } : { id: request.id, type: 'locate', position: null };
   }

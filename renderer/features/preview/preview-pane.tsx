@@ -42,7 +42,7 @@ export function PreviewPane({ ws, preview }: { ws: Workspace; preview: Store<Pre
     // An opaque origin cannot be named as a target: '*' it is, to the window we created and that said it is ready.
     target.postMessage(message, '*');
   }, [ready, state.revision, state.text, gatewayUrl, scheme]);
-  const tryItBlocked = gatewayUrl != null && state.document != null && !corsAllowsFrame(state.document);
+  const tryItBlocked = gatewayUrl != null && state.text !== '' && !corsAllowsFrame({ 'x-portico': state.extension });
 
   return (
     <section className="preview-pane" aria-label="Docs preview">

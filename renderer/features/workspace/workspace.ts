@@ -1,5 +1,5 @@
 // The open workspace: files, tabs, unsaved edits (Monaco models), disk versions and conflicts.
-import type { Api, GatewayStatus, Problem, WorkspaceInfo } from '../../../gateway/contract';
+import type { Api, GatewayStatus, OverlayEdit, Problem, WorkspaceInfo } from '../../../gateway/contract';
 import { RpcError } from '../../../gateway/contract';
 import { languageFor, m, pathFor, uriFor } from '../editor/monaco';
 import type { editor } from 'monaco-editor';
@@ -26,7 +26,8 @@ export interface WorkspaceState {
   /** Bumped by every successful save (lint and the docs re-run at once: the gateway reloads from the same save). */
   saves: number;
   reveal: Reveal | null;
-  lint: { problems: Problem[]; running: boolean; durationMs: number | null; failed: string | null };
+  /** `partial`: a large design's answer to an edit (what it touched, linted again); its full lint follows. */
+  lint: { problems: Problem[]; running: boolean; durationMs: number | null; failed: string | null; partial: boolean };
   /** Diagnostics of the editor itself (YAML syntax, schema), for the open files. */
   editorProblems: Problem[];
   gateway: GatewayStatus | null;
@@ -40,7 +41,17 @@ interface Doc {
   version: string;
   savedAlt: number;
   disk: { text: string; version: string } | null;
+  /** The version of this text the engine was sent last (by `id`), and the changes made since (see `overlays`). */
+  sent?: { id: string; versionId: number };
+  changes: OverlayChange[];
+  changedChars: number;
 }
+
+type OverlayChange = { at: number; remove: number; text: string };
+/** Past this much changed text since the last whole send, the whole text is cheaper to send again. */
+const MAX_CHANGED_CHARS = 256 * 1024;
+const session = Math.random().toString(36).slice(2, 10);
+let overlayIds = 0;
 
 const initial: WorkspaceState = {
   info: null,
@@ -52,7 +63,7 @@ const initial: WorkspaceState = {
   edits: 0,
   saves: 0,
   reveal: null,
-  lint: { problems: [], running: false, durationMs: null, failed: null },
+  lint: { problems: [], running: false, durationMs: null, failed: null, partial: false },
   editorProblems: [],
   gateway: null,
   gatewayBusy: false,
@@ -110,8 +121,12 @@ export class Workspace {
         const existing = m.editor.getModel(uriFor(path));
         const model = existing ?? m.editor.createModel(text, languageFor(path), uriFor(path));
         if (existing) existing.setValue(text);
-        const doc: Doc = { model, version, savedAlt: model.getAlternativeVersionId(), disk: null };
-        model.onDidChangeContent(() => this.onEdit(path));
+        // The engine can read this version from disk: edits are sent as changes to it (see `overlays`).
+        const doc: Doc = { model, version, savedAlt: model.getAlternativeVersionId(), disk: null, changes: [], changedChars: 0, sent: { id: `disk:${version}`, versionId: model.getVersionId() } };
+        model.onDidChangeContent((e) => {
+          this.track(doc, e.changes);
+          this.onEdit(path);
+        });
         this.docs.set(path, doc);
         this.loading.delete(path);
         return doc;
@@ -177,11 +192,45 @@ export class Workspace {
     }
   }
 
-  /** Unsaved texts, which lint and the docs preview see instead of the files on disk. */
-  overlays(): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const [path, doc] of this.docs) if (doc.model.getAlternativeVersionId() !== doc.savedAlt) out[path] = doc.model.getValue();
+  /**
+   * Unsaved texts, which lint and the docs preview see instead of the files on disk: by reference (`OverlayEdit`).
+   * A file's whole text goes to the engine once; after that only the edits made since the version it has, so typing
+   * in a 13 MB file does not copy, serialize and upload 13 MB after every pause (seconds of this thread, measured).
+   */
+  overlays(): Record<string, OverlayEdit> {
+    const out: Record<string, OverlayEdit> = {};
+    for (const [path, doc] of this.docs) {
+      if (doc.model.getAlternativeVersionId() === doc.savedAlt) continue;
+      const versionId = doc.model.getVersionId();
+      const id = `${session}-${++overlayIds}`;
+      if (doc.sent?.versionId === versionId) out[path] = { id: doc.sent.id };
+      else if (doc.sent) out[path] = { id, base: doc.sent.id, changes: doc.changes };
+      else out[path] = { id, text: doc.model.getValue() };
+      if (doc.sent?.versionId !== versionId) doc.sent = { id, versionId };
+      doc.changes = [];
+      doc.changedChars = 0;
+    }
     return out;
+  }
+
+  /** The engine did not have a version we referred to (it restarted, say): send whole texts next time. */
+  resendOverlays() {
+    for (const doc of this.docs.values()) this.forget(doc);
+  }
+
+  private track(doc: Doc, changes: readonly { rangeOffset: number; rangeLength: number; text: string }[]) {
+    if (!doc.sent) return;
+    for (const c of changes) {
+      doc.changes.push({ at: c.rangeOffset, remove: c.rangeLength, text: c.text });
+      doc.changedChars += c.text.length;
+    }
+    if (doc.changedChars > MAX_CHANGED_CHARS) this.forget(doc);
+  }
+
+  private forget(doc: Doc) {
+    delete doc.sent;
+    doc.changes = [];
+    doc.changedChars = 0;
   }
 
   async save(path = this.store.get().active, force = false) {
@@ -190,11 +239,17 @@ export class Workspace {
     if (!doc) return;
     const text = doc.model.getValue();
     const alt = doc.model.getAlternativeVersionId();
+    const versionId = doc.model.getVersionId();
     try {
       const { version } = await this.api.call('files.write', { path, text, ...(force ? {} : { expectedVersion: doc.version }) });
       doc.version = version;
       doc.savedAlt = alt;
       doc.disk = null;
+      // Unchanged since it was written: later edits are changes to the file on disk.
+      if (doc.model.getVersionId() === versionId) {
+        this.forget(doc);
+        doc.sent = { id: `disk:${version}`, versionId };
+      }
       this.store.set((s) => ({
         dirty: { ...s.dirty, [path]: doc.model.getAlternativeVersionId() !== alt },
         conflicts: { ...s.conflicts, [path]: false },

@@ -1,0 +1,92 @@
+// A large design (over the 1 MB threshold of the incremental lint): an edit is answered from what it touched, in
+// seconds, and the full lint that follows in the background (`design.linted`) replaces that answer.
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test as base, expect } from './support/fixtures.ts';
+import { startPorticoUi } from './support/portico-ui.ts';
+import { paste, shot } from './support/editor.ts';
+
+/** 2,400 path items over shared schemas, pretty-printed JSON: about 1.25 MB. */
+function largeDesign(): string {
+  const paths: Record<string, unknown> = {};
+  for (let i = 0; i < 2400; i++) {
+    paths[`/things${i}`] = {
+      get: {
+        operationId: `getThing${i}`,
+        summary: `Thing ${i}`,
+        description: `One thing, number ${i}.`,
+        tags: ['things'],
+        responses: { '200': { description: 'The thing.', content: { 'application/json': { schema: { $ref: `#/components/schemas/Thing${i % 20}` } } } } },
+      },
+    };
+  }
+  const schemas: Record<string, unknown> = {};
+  for (let i = 0; i < 20; i++) schemas[`Thing${i}`] = { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } };
+  const design = {
+    openapi: '3.1.0',
+    info: { title: 'Many things', version: '1.0.0', description: 'A large design.', contact: { name: 'Portico', url: 'https://example.org' } },
+    servers: [{ url: 'https://api.example.org' }],
+    tags: [{ name: 'things', description: 'Things' }],
+    paths,
+    components: { schemas },
+  };
+  return JSON.stringify(design, null, 2) + '\n';
+}
+
+const test = base.extend({
+  portico: [
+    async ({}, use) => {
+      const portico = await startPorticoUi({
+        prepare: (workspace) => {
+          rmSync(join(workspace, 'openapi.yaml'));
+          writeFileSync(join(workspace, 'openapi.json'), largeDesign());
+        },
+      });
+      await use(portico);
+      await portico.stop();
+    },
+    { scope: 'worker' },
+  ],
+});
+
+test('an edit of a large design is linted from what it touched, then in full', async ({ app: page }) => {
+  test.setTimeout(300_000);
+  await expect(page.locator('.tab.active')).toHaveAttribute('data-path', 'openapi.json');
+  const meta = page.locator('[data-testid=problems] .panel-meta');
+  await expect(meta).toContainText('Spectral', { timeout: 180_000 });
+  await expect(meta.locator('[data-lint]')).toHaveAttribute('data-lint', 'full');
+
+  // Replace the description of /things1200's operation: a warning at that operation (its "get" line).
+  const lines = largeDesign().split('\n');
+  const line = lines.findIndex((l) => l.includes('"description": "One thing, number 1200."')) + 1;
+  const operationLine = lines.findIndex((l) => l.includes('"/things1200"')) + 2;
+  // Every lint answer shown from here on: its kind, and whether it lists the new finding.
+  await page.evaluate((operationLine) => {
+    const seen: string[] = [];
+    (window as unknown as { lintStates: string[] }).lintStates = seen;
+    const check = () => {
+      const kind = document.querySelector('[data-testid=problems] .panel-meta [data-lint]')?.getAttribute('data-lint');
+      if (!kind) return;
+      const listed = Array.from(document.querySelectorAll(`[data-testid=problems] .problem[data-line="${operationLine}"]`)).some((e) => e.textContent?.includes('description'));
+      const state = `${kind}${listed ? ' +finding' : ''}`;
+      if (seen.at(-1) !== state) seen.push(state);
+    };
+    new MutationObserver(check).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  }, operationLine);
+  await page.locator('.monaco-editor textarea').first().focus();
+  await page.keyboard.press('Control+g'); // Monaco's "go to line"
+  await page.keyboard.type(String(line));
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Shift+End');
+  await paste(page, '"x-note": "no description",');
+  const problem = page.locator(`[data-testid=problems] .problem[data-line="${operationLine}"]`).filter({ hasText: 'description' });
+  await expect(problem).toHaveCount(1, { timeout: 60_000 });
+  await shot(page, '10-large-design-lint');
+  // First the partial answer with the finding, then the full lint, with the same finding.
+  const states = () => page.evaluate(() => (window as unknown as { lintStates: string[] }).lintStates);
+  await expect.poll(states, { timeout: 180_000 }).toEqual(expect.arrayContaining(['partial +finding']));
+  await expect.poll(async () => (await states()).at(-1), { timeout: 180_000 }).toBe('full +finding');
+  const all = await states();
+  expect(all.indexOf('partial +finding')).toBeLessThan(all.lastIndexOf('full +finding'));
+});
