@@ -308,7 +308,7 @@ function addPlugin(plugins: KongPlugin[], added: KongPlugin, say: Say): void {
 
 function jwt(cfg: PolicyConfigs['jwt'], say: Say): Mapped {
   const where = cfg.in === 'header' ? { header_names: [cfg.name] } : cfg.in === 'query' ? { uri_param_names: [cfg.name] } : { cookie_names: [cfg.name] };
-  say('jwt', 'Kong OSS jwt checks tokens against a jwt_secrets credential per consumer (key = the token\'s "iss"): keys, JWKS URLs and algorithms are not in the plugin', `add a jwt_secrets credential per issuer with its ${cfg.secretFile ? 'secret' : 'rsa_public_key'}${cfg.jwksUrl ? ` (from ${cfg.jwksUrl})` : ''}`, 'approximate');
+  say('jwt', 'Kong OSS jwt checks tokens against a jwt_secrets credential per consumer (key = the token\'s "iss"): keys, JWKS URLs and algorithms are not in the plugin', `add a jwt_secrets credential per issuer with its ${cfg.secretFile ? 'secret' : 'rsa_public_key'}${cfg.jwksUrl ? ` (from ${cfg.jwksUrl})` : cfg.openIdConnectUrl ? ` (from the jwks_uri of ${cfg.openIdConnectUrl})` : ''}`, 'approximate');
   if (cfg.audience !== undefined) say('jwt', 'Kong OSS jwt does not check "aud"', 'use openid-connect (Kong Enterprise) or check aud upstream', 'approximate');
   if (cfg.forward) say('jwt', 'Kong OSS jwt does not forward claims as headers', 'read the token upstream', 'approximate');
   say('jwt', `Kong OSS jwt checks exp and nbf without the ${cfg.clockSkew} ms of clock skew allowed locally${cfg.requiredClaims ? ', and cannot require other claims' : ''}`, 'keep clocks in sync; check other claims upstream', 'approximate');

@@ -180,6 +180,10 @@ function jwtValidator(cfg: PolicyConfigs['jwt'], say: (policy: string, why: stri
     say('jwt', 'KrakenD reads tokens from a header or a cookie, not the query string; the route is left out (fails closed)', 'send the token in the Authorization header');
     return undefined;
   }
+  if (cfg.openIdConnectUrl !== undefined) {
+    say('jwt', `KrakenD does not read OpenID Connect discovery (${cfg.openIdConnectUrl}); the route is left out (fails closed)`, "set jwksUrl (the discovery document's jwks_uri) and issuer in the design");
+    return undefined;
+  }
   const algorithms = cfg.algorithms ?? (cfg.secretFile ? ['HS256'] : ['RS256']);
   if (algorithms.length > 1) say('jwt', `KrakenD accepts one algorithm per endpoint: ${algorithms[0]} (not ${algorithms.slice(1).join(', ')})`, 'issue tokens with one algorithm', 'approximate');
   const validator: Record<string, unknown> = { alg: algorithms[0] === 'Ed25519' ? 'EdDSA' : algorithms[0] };
@@ -188,7 +192,7 @@ function jwtValidator(cfg: PolicyConfigs['jwt'], say: (policy: string, why: stri
     validator.cache = true;
     if (cfg.jwksUrl.startsWith('http:')) validator.disable_jwk_security = true;
   } else {
-    const file = `jwk/${(cfg.secretFile ?? cfg.keyFile)!.replace(/^.*\//, '').replace(/\.[^.]*$/, '')}.jwks.json`;
+    const file = `jwk/${(cfg.secretFile ?? cfg.keyFile ?? 'key').replace(/^.*\//, '').replace(/\.[^.]*$/, '')}.jwks.json`;
     validator.jwk_local_path = file;
     say('jwt', `the key is read from ${file}, a JWK set the operator writes (${cfg.secretFile ? 'the shared secret as an "oct" key: secrets are never exported' : 'the public key converted to JWK'})`, `create ${file} next to krakend.json`, 'approximate');
   }

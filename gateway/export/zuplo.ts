@@ -67,7 +67,13 @@ export function zuploDocuments(model: ExportModel, options: ExportOptions = {}):
         case 'jwt': {
           const cfg = configOf(policy, 'jwt');
           if (!cfg.jwksUrl) {
-            say('jwt', "Zuplo's JWT policy takes a JWKS URL; key files and shared secrets are not exported", 'publish the key as a JWKS, or use a custom policy');
+            say(
+              'jwt',
+              cfg.openIdConnectUrl !== undefined
+                ? `the export does not read OpenID Connect discovery (${cfg.openIdConnectUrl}); the route is left out (fails closed)`
+                : "Zuplo's JWT policy takes a JWKS URL; key files and shared secrets are not exported, so the route is left out (fails closed)",
+              cfg.openIdConnectUrl !== undefined ? "set jwksUrl (the discovery document's jwks_uri) and issuer in the design" : 'publish the key as a JWKS, or use a custom policy',
+            );
             failClosed = true;
             break;
           }
