@@ -147,7 +147,13 @@ export function adaptFile(value: unknown, version: Design['version'], direction:
     const out: Record<string, unknown> = {};
     // Under a map of names (properties, schemas, ...), a key is a name, never a keyword.
     const isMap = key !== undefined && NAME_MAPS.has(key);
-    for (const k of Object.keys(source)) out[k] = walk(source[k], isMap ? undefined : k);
+    for (const k of Object.keys(source)) {
+      // Examples are annotations: validation never reads them, and Ajv walks every key of what it is given, taking an
+      // `id` inside an example for a schema id (GitHub's description has three `"id": "12,"`: "resolves to more than
+      // one schema", and every mock of that design failed).
+      if (!isMap && ANNOTATION_KEYS.has(k)) continue;
+      out[k] = walk(source[k], isMap ? undefined : k);
+    }
     if (Array.isArray(out.required) && out.properties && typeof out.properties === 'object') {
       const properties = out.properties as Record<string, unknown>;
       out.required = (out.required as unknown[]).filter((name) => {
@@ -165,6 +171,7 @@ export function adaptFile(value: unknown, version: Design['version'], direction:
 }
 
 const DATA_KEYS = new Set(['example', 'examples', 'default', 'enum', 'const', 'x-examples']);
+const ANNOTATION_KEYS = new Set(['example', 'examples', 'x-examples']);
 const NAME_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'schemas', 'dependentSchemas']);
 
 /** Ajv's errors in the gateway's terms: a JSON pointer into the value and a readable message. */
