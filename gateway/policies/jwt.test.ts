@@ -122,3 +122,19 @@ test('jwt: configuration mistakes are refused at compile time, at their field', 
   writeFileSync(join(dir, 'private.jwk.json'), '{"kty":"oct","k":"c2VjcmV0"}');
   assert.match(refused({ keyFile: 'private.jwk.json' }), /^keyFile: .*secret or private JWK/);
 });
+
+test('jwt: a verified token is remembered (the same text is not checked again) only until it expires', async () => {
+  let now = NOW;
+  const handle = requestHandlerOf(jwt, { ...rsPolicy, clockSkew: '10s' }, { now: () => now }, instance);
+  const token = await sign(rsa.privateKey, 'RS256', { exp: seconds + 60 });
+  assert.equal(await handle(bearer(token)), NEXT);
+  const again = handle(bearer(token));
+  assert.equal(again, NEXT, 'answered synchronously from what was verified');
+  now += 65_000; // within exp + skew
+  assert.equal(handle(bearer(token)), NEXT);
+  now += 10_000; // past exp + skew: verified again, and refused
+  assert.equal(asReply(await handle(bearer(token))).reason, 'token expired');
+  const tampered = token.slice(0, -4) + (token.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+  now = NOW;
+  assert.equal(asReply(await handle(bearer(tampered))).reason, 'bad signature', 'only the exact text of a verified token is remembered');
+});
