@@ -1,4 +1,4 @@
-import { memo, useEffect, useLayoutEffect, useRef } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ExchangeSummary } from '../../../gateway/contract';
 import { useStore } from '../workspace/store';
@@ -33,12 +33,14 @@ export function ExchangeList({ model }: { model: TrafficModel }) {
   const scroller = useRef<HTMLDivElement>(null);
   const count = rows.length + (done ? 0 : 1);
 
+  // Stable callbacks: the virtualiser rebuilds its measurements (one object per loaded row) whenever they change.
+  const getItemKey = useCallback((i: number) => rows[i]?.id ?? 'more', [rows]);
   const virtualizer = useVirtualizer({
     count,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
+    getScrollElement: useCallback(() => scroller.current, []),
+    estimateSize: useCallback(() => ROW_HEIGHT, []),
     overscan: 16,
-    getItemKey: (i) => rows[i]?.id ?? 'more',
+    getItemKey,
   });
   const items = virtualizer.getVirtualItems();
   const last = items[items.length - 1]?.index ?? 0;
