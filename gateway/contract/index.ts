@@ -113,8 +113,10 @@ export const exchangeDetail = exchangeSummary.extend({
   responseBody: loggedBody.optional(),
   /** The exchange checked against the design as it is now; absent when the route is no longer in the design. */
   validation: z.array(validationFinding).optional(),
-  /** Set on exchanges added by `traffic.import` or `traffic.replay`: where it came from. */
+  /** Set on exchanges added by `traffic.import`: where it came from. */
   origin: z.string().optional(),
+  /** Each policy's time on this request, in chain order. */
+  policyTimings: z.array(z.object({ id: z.string(), name: z.string().optional(), ms: z.number() })).optional(),
 });
 export type ExchangeDetail = z.infer<typeof exchangeDetail>;
 

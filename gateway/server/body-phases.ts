@@ -30,7 +30,7 @@ export async function requestBodyPhase(runtime: RouteRuntime, bodyLimit: number,
     recorder?.requestBodyWhole(read.body);
   }
   ctx.validator = () => runtime.validateRequest(route, ctx, req, ctx.requestBody());
-  const result = runBodyPhase(route.bodyChain, ctx);
+  const result = runBodyPhase(route.bodyChain, ctx, 0, recorder?.timings);
   return result instanceof Promise ? await result : result;
 }
 

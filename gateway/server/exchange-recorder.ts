@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { CompiledRoute } from '../pipeline/compile.js';
+import type { PolicyTiming } from '../pipeline/run.js';
 import type { CapturedBody, Exchange, ExchangeMode } from '../traffic/exchange.js';
 import { BodyCapture } from './body-capture.js';
 
@@ -28,6 +29,8 @@ export class ExchangeRecorder {
   /** The upstream that answered, when a policy chose it (load-balance); default the route's. */
   upstream: string | undefined = undefined;
   error: string | undefined = undefined;
+  /** Each policy's time on this request, filled by the chain runner. */
+  readonly timings: PolicyTiming[] = [];
   requestBody: CapturedBody | undefined = undefined;
   responseBody: CapturedBody | undefined = undefined;
   private requestCapture: BodyCapture | undefined = undefined;
@@ -97,6 +100,7 @@ export class ExchangeRecorder {
       consumer: this.consumer,
       upstream: this.mode === 'proxy' ? (this.upstream ?? route?.upstream?.name) : undefined,
       policy: this.policy,
+      policyTimings: this.timings.length > 0 ? this.timings : undefined,
       requestHeaders: this.req.rawHeaders,
       // Flattened by the writer, on its own thread.
       responseHeaders: res.getHeaders(),

@@ -135,7 +135,7 @@ async function handle(state: State, req: IncomingMessage, res: ServerResponse, r
     preflight,
   );
   const chain = preflight ? route.preflightChain : route.chain;
-  let result: ChainResult | Promise<ChainResult> = chain.length === 0 ? NEXT : runRequestPhase(chain, ctx);
+  let result: ChainResult | Promise<ChainResult> = chain.length === 0 ? NEXT : runRequestPhase(chain, ctx, 0, recorder?.timings);
   if (result instanceof Promise) result = await result;
   if (recorder) recorder.consumer = ctx.consumer;
 

@@ -27,6 +27,8 @@ test('traffic.*: live events, filtered pages, detail checked against the design,
     const all = await app.handlers['traffic.query']({ filter: '', limit: 50 });
     assert.deepEqual(all.rows.map((r) => r.status), [401, 404, 400, 200, 200]);
     assert.equal(all.rows[0]!.mode, 'rejected');
+    const rejected = await app.handlers['traffic.get']({ id: all.rows[0]!.id });
+    assert.ok(rejected.policyTimings?.some((t) => t.ms >= 0 && /api-key|key/.test(`${t.id} ${t.name ?? ''}`)), JSON.stringify(rejected.policyTimings));
     const bad = await app.handlers['traffic.query']({ filter: 'status:4xx op:listPets', limit: 50 });
     assert.deepEqual(bad.rows.map((r) => [r.status, r.operationId]), [[400, 'listPets']]);
     assert.deepEqual(await app.handlers['traffic.count']({ filter: 'status:4xx' }), { count: 3, capped: false });

@@ -26,7 +26,7 @@ describe('openTrafficDb', () => {
         .all();
       assert.deepEqual(indexes, ['exchanges_consumer', 'exchanges_mode', 'exchanges_operation_id', 'exchanges_started_at', 'exchanges_status']);
       const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('exchanges');
-      assert.equal(columns.length, 28, 'id and the 26 columns of version 1, then origin');
+      assert.equal(columns.length, 29, 'id and the 26 columns of version 1, then origin (2) and policy_timings (3)');
     } finally {
       db.close();
     }

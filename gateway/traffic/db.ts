@@ -97,6 +97,12 @@ export const migrations: readonly Migration[] = [
       backfillAggregates(db);
     },
   },
+  {
+    version: 3,
+    name: 'per-policy timings',
+    // JSON: [{ id, name?, ms }] in chain order. (No SQL comment: SQLite keeps ADD COLUMN text in the schema.)
+    up: (db) => db.exec('ALTER TABLE exchanges ADD COLUMN policy_timings TEXT'),
+  },
 ];
 
 export const schemaVersion = migrations.at(-1)?.version ?? 0;

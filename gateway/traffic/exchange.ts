@@ -45,6 +45,8 @@ export interface Exchange {
   upstream?: string;
   /** The policy that answered or rejected the request, and why. */
   policy?: { id: string; name?: string; reason: string };
+  /** Each policy's time on this request, in chain order (request and body phases). */
+  policyTimings?: { id: string; name?: string; ms: number }[] | undefined;
   requestHeaders: RawHeaders;
   responseHeaders: RawHeaders | HeaderObject;
   requestBody?: CapturedBody;

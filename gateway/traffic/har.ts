@@ -49,6 +49,7 @@ export interface HarEntry {
     policy?: { id: string; name?: string; reason: string };
     gatewayMs?: number;
     upstreamMs?: number;
+    policyTimings?: { id: string; name?: string; ms: number }[];
     requestBodyTruncated?: boolean;
     responseBodyTruncated?: boolean;
     error?: string;
@@ -90,6 +91,7 @@ function toEntry(r: SqlRow): HarEntry {
     mode: r.mode as string,
     gatewayMs: r.gateway_ms as number,
     ...(upstreamMs !== null && { upstreamMs }),
+    ...(typeof r.policy_timings === 'string' && { policyTimings: JSON.parse(r.policy_timings) as { id: string; name?: string; ms: number }[] }),
     ...(r.operation_id !== null && { operationId: r.operation_id as string }),
     ...(r.route !== null && { route: r.route as string }),
     ...(r.consumer !== null && { consumer: r.consumer as string }),
@@ -218,6 +220,7 @@ function toExchange(e: HarEntry, origin: string): Exchange {
     ...(p?.consumer && { consumer: p.consumer }),
     ...(url.host && { upstream: url.origin }),
     ...(p?.policy && { policy: p.policy }),
+    ...(Array.isArray(p?.policyTimings) && { policyTimings: p.policyTimings }),
     requestHeaders: flat(e.request.headers),
     responseHeaders: flat(e.response.headers),
     ...(requestBytes && { requestBody: { bytes: requestBytes, size: Math.max(requestBytes.length, e.request.bodySize > 0 ? e.request.bodySize : 0) } }),

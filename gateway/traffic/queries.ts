@@ -20,6 +20,7 @@ export type ExchangeRow = Pick<Exchange, 'method' | 'url' | 'route' | 'operation
 /** Everything logged about one exchange; headers as stored (flattened, redacted). */
 export type ExchangeDetail = ExchangeRow &
   Pick<Exchange, 'rawUrl' | 'upstreamMs' | 'gatewayMs' | 'clientAddress' | 'upstream' | 'requestBody' | 'responseBody'> & {
+    policyTimings?: { id: string; name?: string; ms: number }[];
     requestHeaders: RawHeaders;
     responseHeaders: RawHeaders;
   };
@@ -78,6 +79,7 @@ export function getExchange(db: Db, id: number): ExchangeDetail | undefined {
     gatewayMs: r.gateway_ms as number,
     clientAddress: r.client_address as string,
     ...optional('upstream', r.upstream as string | null),
+    ...optional('policyTimings', r.policy_timings ? (JSON.parse(r.policy_timings as string) as { id: string; name?: string; ms: number }[]) : null),
     requestHeaders: JSON.parse(r.request_headers as string) as RawHeaders,
     responseHeaders: JSON.parse(r.response_headers as string) as RawHeaders,
     ...optional('requestBody', toBody(r.request_body, r.request_body_size, r.request_body_sha256)),

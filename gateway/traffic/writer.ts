@@ -66,8 +66,8 @@ const insertSql = `
     duration_ms, upstream_ms, gateway_ms, client_address, consumer, upstream,
     policy_id, policy_name, policy_reason, request_headers, response_headers,
     request_body, request_body_size, request_body_sha256,
-    response_body, response_body_size, response_body_sha256, error, origin
-  ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+    response_body, response_body_size, response_body_sha256, error, origin, policy_timings
+  ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 export function openTrafficLog(file: string, options: TrafficLogOptions = {}): TrafficLog {
   const batchMs = Math.max(0, options.batchMs ?? 10);
@@ -187,6 +187,7 @@ function row(e: Exchange, redactor: Redactor): unknown[] {
     hashOf(e.responseBody),
     e.error ?? null,
     e.origin ?? null,
+    e.policyTimings ? JSON.stringify(e.policyTimings) : null,
   ];
 }
 

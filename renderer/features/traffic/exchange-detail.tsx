@@ -208,7 +208,7 @@ function Overview({ detail, onFilter }: { detail: ExchangeDetail; onFilter: Filt
   );
 }
 
-/** Total, gateway and upstream time as one bar: the upstream share, the gateway's own share, the rest. */
+/** Total, gateway and upstream time as one bar, then each policy's time (the part of the gateway's time it took). */
 function Timing({ detail }: { detail: ExchangeDetail }) {
   const total = Math.max(detail.durationMs, 0.001);
   const upstream = detail.upstreamMs ?? 0;
@@ -231,6 +231,24 @@ function Timing({ detail }: { detail: ExchangeDetail }) {
           <i className="dot dot-upstream" /> upstream <b>{detail.upstreamMs === undefined ? '–' : formatMs(upstream)}</b>
         </span>
       </div>
+      {detail.policyTimings && detail.policyTimings.length > 0 && (
+        <table className="policy-timings" data-testid="policy-timings">
+          <tbody>
+            {detail.policyTimings.map((t, i) => (
+              <tr key={i}>
+                <td>
+                  {t.id}
+                  {t.name && t.name !== t.id && <span className="muted"> {t.name}</span>}
+                </td>
+                <td className="policy-timing-bar">
+                  <span style={{ width: pct(t.ms) }} />
+                </td>
+                <td className="num">{formatMs(t.ms)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </div>
   );
 }
