@@ -56,12 +56,19 @@ export function ExchangeList({ model }: { model: TrafficModel }) {
     if (el.scrollTop > 0) el.scrollTop += prepended.count * ROW_HEIGHT;
   }, [prepended]);
 
-  // The header lines up with the rows: it leaves room for the rows' scrollbar.
+  // The header lines up with the rows: it leaves room for the rows' scrollbar. Measured on resize only (reading
+  // offsetWidth on every render forces a layout per scroll frame).
   const list = useRef<HTMLDivElement>(null);
   useLayoutEffect(() => {
     const el = scroller.current;
-    if (el && list.current) list.current.style.setProperty('--gutter', `${el.offsetWidth - el.clientWidth}px`);
-  });
+    if (!el || !list.current) return;
+    const host = list.current;
+    const measure = () => host.style.setProperty('--gutter', `${el.offsetWidth - el.clientWidth}px`);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
 
   const scrollTo = (index: number | null) => index !== null && virtualizer.scrollToIndex(index, { align: 'auto' });
   const onKeyDown = (e: React.KeyboardEvent) => {
