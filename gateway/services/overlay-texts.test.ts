@@ -27,3 +27,11 @@ test('a version the engine does not have is a conflict (the UI sends the whole t
   await assert.rejects(texts.resolve({ 'openapi.json': { id: '5', base: '1', changes: [] } }), conflict);
   assert.deepEqual(await texts.resolve({ 'openapi.json': { id: '5', base: '4', changes: [] } }), { 'openapi.json': '4' });
 });
+
+test('two calls naming the same new version, in either order, both get it', async () => {
+  const texts = new OverlayTexts(files);
+  const edit = { id: 'a', base: 'disk:v1', changes: [{ at: 6, remove: 1, text: '2' }] };
+  const [first, second] = await Promise.all([texts.resolve({ 'openapi.json': edit }), texts.resolve({ 'openapi.json': { id: 'a' } })]);
+  assert.deepEqual([first, second], [{ 'openapi.json': '{"a": 2}' }, { 'openapi.json': '{"a": 2}' }]);
+  assert.deepEqual(await texts.resolve({ 'openapi.json': edit }), { 'openapi.json': '{"a": 2}' }, 'the same reference again');
+});

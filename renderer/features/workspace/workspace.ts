@@ -42,7 +42,7 @@ interface Doc {
   savedAlt: number;
   disk: { text: string; version: string } | null;
   /** The version of this text the engine was sent last (by `id`), and the changes made since (see `overlays`). */
-  sent?: { id: string; versionId: number };
+  sent?: { id: string; versionId: number; edit?: OverlayEdit };
   changes: OverlayChange[];
   changedChars: number;
 }
@@ -179,6 +179,7 @@ export class Workspace {
         this.replaceText(doc, disk.text);
         doc.version = disk.version;
         doc.savedAlt = doc.model.getAlternativeVersionId();
+        this.onDisk(doc);
         this.store.set((st) => ({ dirty: { ...st.dirty, [path]: false } }));
       });
     }
@@ -202,11 +203,16 @@ export class Workspace {
     for (const [path, doc] of this.docs) {
       if (doc.model.getAlternativeVersionId() === doc.savedAlt) continue;
       const versionId = doc.model.getVersionId();
+      // The same reference for the same version, changes included: lint and the docs may reach the engine in either order.
+      if (doc.sent?.versionId === versionId && doc.sent.edit) {
+        out[path] = doc.sent.edit;
+        continue;
+      }
       const id = `${session}-${++overlayIds}`;
-      if (doc.sent?.versionId === versionId) out[path] = { id: doc.sent.id };
-      else if (doc.sent) out[path] = { id, base: doc.sent.id, changes: doc.changes };
-      else out[path] = { id, text: doc.model.getValue() };
-      if (doc.sent?.versionId !== versionId) doc.sent = { id, versionId };
+      const edit: OverlayEdit = doc.sent ? { id, base: doc.sent.id, changes: doc.changes } : { id, text: doc.model.getValue() };
+      out[path] = edit;
+      // A whole text is sent once; after that, its id names it.
+      doc.sent = { id, versionId, edit: edit.text === undefined ? edit : { id } };
       doc.changes = [];
       doc.changedChars = 0;
     }
@@ -225,6 +231,12 @@ export class Workspace {
       doc.changedChars += c.text.length;
     }
     if (doc.changedChars > MAX_CHANGED_CHARS) this.forget(doc);
+  }
+
+  /** The doc now holds the text on disk (a reload, a save): later edits are changes to that version. */
+  private onDisk(doc: Doc) {
+    this.forget(doc);
+    doc.sent = { id: `disk:${doc.version}`, versionId: doc.model.getVersionId() };
   }
 
   private forget(doc: Doc) {
@@ -272,6 +284,7 @@ export class Workspace {
     this.replaceText(doc, doc.disk.text);
     doc.version = doc.disk.version;
     doc.savedAlt = doc.model.getAlternativeVersionId();
+    this.onDisk(doc);
     doc.disk = null;
     this.store.set((s) => ({ dirty: { ...s.dirty, [path]: false }, conflicts: { ...s.conflicts, [path]: false } }));
   }
@@ -315,6 +328,7 @@ export class Workspace {
         this.replaceText(doc, disk.text);
         doc.version = disk.version;
         doc.savedAlt = doc.model.getAlternativeVersionId();
+        this.onDisk(doc);
         this.store.set((s) => ({ dirty: { ...s.dirty, [path]: false }, notice: { text: `Reloaded ${path} (changed on disk)`, kind: 'info' } }));
       } else {
         doc.disk = { text: disk.text, version: disk.version };
