@@ -103,3 +103,27 @@ function normalised(file: KongFile): KongFile {
   }
   return copy;
 }
+
+test('import: a deck dump (ids, defaults, nulls, top-level plugins naming their service) is read, and what is not imported is said', () => {
+  const text = readFileSync(join(here, '../../resources/fixtures/export/kong-dump.yaml'), 'utf8');
+  const { design, report, files } = importKong(text);
+  const paths = design.paths as Record<string, Record<string, { operationId: string; 'x-portico': { upstream: string; apply?: { use: string; with?: unknown }[] } }>>;
+  assert.deepEqual(Object.keys(paths).sort(), ['/health', '/invoices/{invoice}']);
+  const invoices = paths['/invoices/{invoice}']!.get!;
+  assert.equal(invoices.operationId, 'invoices');
+  // In Kong's order (key-auth before rate-limiting, whatever the file says), so the limit counts consumers as it did.
+  assert.deepEqual(invoices['x-portico'].apply, [
+    { use: 'api-key', with: { in: 'header', name: 'apikey' } },
+    { use: 'rate-limit', with: { limit: 30, window: '1m', by: 'consumer' } },
+  ]);
+  assert.deepEqual((design['x-portico'] as { upstreams: unknown }).upstreams, { billing: { url: 'https://billing.internal:8443/api', timeout: '30000ms' } });
+  assert.ok(paths['/health']!.get, 'a route without methods gets the usual ones');
+  const said = (what: string | RegExp) => report.some((n) => (typeof what === 'string' ? n.what === what : what.test(`${n.what} ${n.why}`)));
+  assert.ok(said('prometheus'));
+  assert.ok(said('request-termination'), 'a disabled plugin is noted');
+  assert.ok(said('service'), 'a disabled service is noted');
+  assert.ok(said(/hosts/), 'routing by host is noted as not imported');
+  assert.ok(said('strip_path'));
+  assert.ok(said('_transform'));
+  assert.doesNotMatch(files[0]!.content, /s3cr3t-dump-key/);
+});

@@ -24,26 +24,103 @@ export interface KongImport {
 type Policy = { use: string; with?: Record<string, unknown> };
 const UNITS: Record<string, string> = { second: '1s', minute: '1m', hour: '1h', day: '1d' };
 
-/** Parses and checks a decK file (YAML or JSON) against the strict model first; throws with the issues when it does not fit. */
-export function parseKongFile(text: string, skipped: string[] = []): KongFile {
-  const raw = parse(text) as Record<string, unknown> | null;
-  // Plugins this import has no mapping for are set aside (and reported) rather than refused with the whole file.
-  const known = (list: unknown, where: string) =>
-    Array.isArray(list)
-      ? list.filter((p: { name?: unknown }) => {
-          const ok = KONG_PLUGINS.includes(p?.name as never);
-          if (!ok) skipped.push(`${where}: ${String(p?.name)}`);
-          return ok;
-        })
-      : list;
-  if (raw && typeof raw === 'object') {
-    if (raw.plugins) raw.plugins = known(raw.plugins, '*');
-    for (const service of (Array.isArray(raw.services) ? raw.services : []) as Record<string, unknown>[]) {
-      if (service.plugins) service.plugins = known(service.plugins, String(service.name));
-      for (const route of (Array.isArray(service.routes) ? service.routes : []) as Record<string, unknown>[]) if (route.plugins) route.plugins = known(route.plugins, `${String(service.name)}/${String(route.name)}`);
+/** Fields a `deck gateway dump` writes that change nothing here (identifiers, timestamps, Kong's defaults): dropped without a note. */
+const SILENT = new Set([
+  'id', 'created_at', 'updated_at', 'ws_id', 'enabled', 'protocols', 'https_redirect_status_code', 'path_handling', 'regex_priority',
+  'request_buffering', 'response_buffering', 'tls_verify_depth', 'slots', 'hash_on', 'hash_fallback', 'hash_on_cookie_path', 'use_srv_name',
+  'instance_name', 'redis', 'sync_rate', 'threshold', 'concurrency', 'https_verify_certificate', 'type', 'tags', 'service', 'route', 'upstream',
+]);
+
+type Raw = Record<string, unknown>;
+const isObject = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+const list = (v: unknown): Raw[] => (Array.isArray(v) ? v.filter(isObject) : []);
+
+/**
+ * Parses a decK file (YAML or JSON, written by hand or by `deck gateway dump`) into the strict model: plugins the
+ * import has no policy for, disabled entities, consumer-scoped plugins and fields it does not read are set aside and
+ * noted; top-level routes and plugins that name their service or route are attached to it. Throws when what is left
+ * still does not fit.
+ */
+export function parseKongFile(text: string, note: (where: string, what: string, why: string, instead: string) => void = () => undefined): KongFile {
+  const raw = parse(text) as unknown;
+  if (!isObject(raw)) throw new KongImportError('not a Kong declarative file: the document is not a mapping');
+  const services = list(raw.services);
+  const byName = (name: unknown) => services.find((x) => x.name === name || x.id === name);
+  const routeByName = (name: unknown) => services.flatMap((x) => list(x.routes).map((r) => ({ service: x, route: r }))).find((e) => e.route.name === name || e.route.id === name);
+  const refName = (ref: unknown) => (isObject(ref) ? (ref.name ?? ref.id) : ref);
+
+  for (const route of list(raw.routes)) {
+    const service = byName(refName(route.service));
+    if (service) (service.routes = [...list(service.routes), route]);
+    else note('*', `route ${String(route.name)}`, 'a route without a service forwards nowhere', 'give it a service');
+  }
+  const keptGlobal: Raw[] = [];
+  for (const plugin of list(raw.plugins)) {
+    if (plugin.consumer !== undefined && plugin.consumer !== null) note('*', String(plugin.name), 'a plugin scoped to a consumer has no Portico equivalent', 'configure it by hand');
+    else if (plugin.route !== undefined && plugin.route !== null) {
+      const found = routeByName(refName(plugin.route));
+      if (found) found.route.plugins = [...list(found.route.plugins), plugin];
+    } else if (plugin.service !== undefined && plugin.service !== null) {
+      const service = byName(refName(plugin.service));
+      if (service) service.plugins = [...list(service.plugins), plugin];
+    } else keptGlobal.push(plugin);
+  }
+  const plugins = (items: unknown, where: string) =>
+    list(items).filter((p) => {
+      if (p.enabled === false) {
+        note(where, String(p.name), 'the plugin is disabled', 'none');
+        return false;
+      }
+      if (!KONG_PLUGINS.includes(p.name as never)) {
+        note(where, String(p.name), 'no Portico policy for this plugin', 'configure the equivalent by hand');
+        return false;
+      }
+      return true;
+    });
+
+  const keptServices: Raw[] = [];
+  for (const service of services) {
+    if (service.enabled === false) {
+      note(String(service.name), 'service', 'the service is disabled', 'none');
+      continue;
+    }
+    if (typeof service.url === 'string') {
+      const url = new URL(service.url);
+      Object.assign(service, { protocol: url.protocol.replace(/:$/, ''), host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)), ...(url.pathname !== '/' && { path: url.pathname }) });
+      delete service.url;
+    }
+    service.plugins = plugins(service.plugins, String(service.name));
+    service.routes = list(service.routes).filter((route) => {
+      const where = `${String(service.name)}/${String(route.name)}`;
+      if (!Array.isArray(route.paths) || route.paths.length === 0) {
+        note(where, 'route', 'a route without paths (by host or header only) cannot be an operation', 'give it paths');
+        return false;
+      }
+      if (!Array.isArray(route.methods) || route.methods.length === 0) {
+        note(where, 'methods', 'a route without methods matches them all; the design gets GET, POST, PUT, PATCH and DELETE', 'list the methods the route serves');
+        route.methods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+      }
+      route.strip_path ??= true; // Kong's default
+      route.plugins = plugins(route.plugins, where);
+      return true;
+    });
+    keptServices.push(service);
+  }
+  const file: Raw = { ...raw, services: keptServices, plugins: plugins(keptGlobal, '*') };
+  delete file.routes;
+  for (const key of Object.keys(file)) {
+    if (!['_format_version', '_info', 'services', 'upstreams', 'consumers', 'plugins'].includes(key)) {
+      note('*', key, 'not part of a design (decK metadata, certificates, vaults, consumer groups and the like): not imported', 'keep configuring them in Kong');
+      delete file[key];
     }
   }
-  const parsed = kongFile.safeParse(raw);
+  for (const consumer of list(file.consumers)) {
+    for (const key of Object.keys(consumer)) if (!['username', 'custom_id', 'tags'].includes(key)) delete consumer[key];
+  }
+  const dropped: string[] = [];
+  const fitted = fit(file, kongFile, '', dropped);
+  if (dropped.length > 0) note('*', 'fields', `not read by the import: ${dropped.join(', ')}`, 'check that they matter nowhere, or configure them by hand');
+  const parsed = kongFile.safeParse(fitted);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('\n  ');
     throw new KongImportError(`not a Kong declarative file this import reads (_format_version "3.0", services, routes, plugins, upstreams, consumers):\n  ${issues}`);
@@ -51,25 +128,51 @@ export function parseKongFile(text: string, skipped: string[] = []): KongFile {
   return parsed.data;
 }
 
+/** The value with nulls, empty lists and fields the model does not have removed (the meaningful ones listed in `dropped`). */
+function fit(value: unknown, schema: unknown, path: string, dropped: string[]): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- zod's internal definition, read to walk the schema
+  const def = (schema as { def?: any }).def;
+  if (!def) return value;
+  if (def.type === 'optional' || def.type === 'default' || def.type === 'nullable') return fit(value, def.innerType, path, dropped);
+  if (def.type === 'array') return Array.isArray(value) ? value.map((item, i) => fit(item, def.element, `${path}[${i}]`, dropped)) : value;
+  if (def.type === 'union' && isObject(value)) {
+    const option = (def.options as { shape?: Record<string, { def?: { values?: unknown[] } }> }[]).find((o) => o.shape?.name?.def?.values?.includes(value.name));
+    return option ? fit(value, option, path, dropped) : value;
+  }
+  if (def.type !== 'object' || !isObject(value)) return value;
+  const shape = (schema as { shape: Record<string, unknown> }).shape;
+  const out: Raw = {};
+  for (const [key, child] of Object.entries(value)) {
+    if (child === null || (Array.isArray(child) && child.length === 0 && !(key in shape))) continue;
+    if (!(key in shape)) {
+      const empty = (isObject(child) && Object.values(child).every((v) => v === null || (Array.isArray(v) && v.length === 0))) || (Array.isArray(child) && child.length === 0);
+      if (!SILENT.has(key) && !empty) dropped.push(`${path}${path ? '.' : ''}${key}`);
+      continue;
+    }
+    const fitted = fit(child, shape[key], `${path}${path ? '.' : ''}${key}`, dropped);
+    // An empty object left by dropping (request-transformer's unused operations) is no setting at all.
+    if (isObject(fitted) && Object.keys(fitted).length === 0 && isObject(child) && Object.keys(child).length > 0) continue;
+    out[key] = fitted;
+  }
+  return out;
+}
+
 export class KongImportError extends Error {
   override name = 'KongImportError';
 }
 
 export function importKong(text: string, options: { title?: string } = {}): KongImport {
-  const skipped: string[] = [];
-  const file = parseKongFile(text, skipped);
   const report: ImportNote[] = [];
   const note = (where: string, what: string, why: string, instead: string) => report.push({ where, what, why, instead });
-  for (const plugin of skipped) note(plugin.slice(0, plugin.lastIndexOf(': ')), plugin.slice(plugin.lastIndexOf(': ') + 2), 'no Portico policy for this plugin', 'configure the equivalent by hand');
+  const file = parseKongFile(text, note);
   const upstreams: Record<string, Record<string, unknown>> = {};
   const paths: Record<string, Record<string, unknown>> = {};
   const kongUpstreams = new Map((file.upstreams ?? []).map((u) => [u.name, u]));
-  const global = policiesOf(file.plugins ?? [], '*', note);
   const allPrefixes: (string | undefined)[] = [];
 
   for (const service of file.services ?? []) {
     const balanced = kongUpstreams.get(service.host);
-    const servicePolicies = policiesOf(service.plugins ?? [], service.name, note);
+    const servicePolicies: Policy[] = [];
     let upstreamName = service.name;
     if (balanced) {
       // A Kong upstream: one design upstream per target, spread by a load-balance policy.
@@ -99,7 +202,7 @@ export function importKong(text: string, options: { title?: string } = {}): Kong
     if (service.connect_timeout !== undefined && service.read_timeout !== undefined && service.connect_timeout !== service.read_timeout) {
       note(service.name, 'connect_timeout', `Portico has one timeout per upstream; read_timeout (${service.read_timeout} ms) is kept`, 'none needed');
     }
-    if ((service.retries ?? 5) > 0) servicePolicies.push({ use: 'retry', with: { retries: Math.min(10, service.retries ?? 5) } });
+    const retry: Policy[] = (service.retries ?? 5) > 0 ? [{ use: 'retry', with: { retries: Math.min(10, service.retries ?? 5) } }] : [];
 
     for (const route of service.routes ?? []) {
       const where = `${service.name}/${route.name}`;
@@ -107,8 +210,8 @@ export function importKong(text: string, options: { title?: string } = {}): Kong
       allPrefixes.push(...templates.map((t) => t.prefix));
       if (templates.length === 0) continue;
       if (route.strip_path) note(where, 'strip_path', 'Portico forwards the path as routed; strip_path: true is not imported', 'add a rewrite policy if the upstream expects the stripped path');
-      const routePolicies = policiesOf(route.plugins ?? [], where, note);
-      const hasCors = [...global, ...servicePolicies, ...routePolicies].some((p) => p.use === 'cors');
+      const routePolicies = [...servicePolicies, ...policiesOf(effectivePlugins(file.plugins ?? [], service.plugins ?? [], route.plugins ?? []), where, note), ...retry];
+      const hasCors = routePolicies.some((p) => p.use === 'cors');
       const methods = route.methods.filter((m) => !(m === 'HEAD' && route.methods.includes('GET')) && !(m === 'OPTIONS' && hasCors));
       for (const { template } of templates) {
         for (const method of methods) {
@@ -123,7 +226,7 @@ export function importKong(text: string, options: { title?: string } = {}): Kong
             responses: { default: { description: `Proxied to ${service.name}` } },
             'x-portico': {
               upstream: upstreamName,
-              ...([...servicePolicies, ...routePolicies].length > 0 && { apply: [...servicePolicies, ...routePolicies] }),
+              ...(routePolicies.length > 0 && { apply: routePolicies }),
             },
           };
         }
@@ -143,10 +246,43 @@ export function importKong(text: string, options: { title?: string } = {}): Kong
     openapi: '3.1.0',
     info: { title: options.title ?? 'Imported from Kong', version: '1.0.0' },
     ...(server !== undefined && { servers: [{ url: server }] }),
-    'x-portico': { upstreams, ...(global.length > 0 && { apply: global }) },
+    'x-portico': { upstreams },
     paths,
   };
+  const seen = new Set<string>();
+  const unique = report.filter((n) => {
+    const key = JSON.stringify([n.what, n.why]) + (n.where === '*' ? '' : n.where.split('/')[0]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  report.splice(0, report.length, ...unique);
   return { design, files: [{ path: 'openapi.yaml', content: `# Imported from a Kong declarative file by \`portico import kong\`.\n${stringify(design, { lineWidth: 0, aliasDuplicateObjects: false })}` }], report };
+}
+
+/** Kong's plugin priorities (3.x): the order Kong runs them in, whatever the file's order. */
+const KONG_PRIORITY: Record<string, number> = {
+  cors: 2000,
+  jwt: 1450,
+  'key-auth': 1250,
+  'basic-auth': 1100,
+  'ip-restriction': 990,
+  'request-size-limiting': 951,
+  'rate-limiting': 910,
+  'request-transformer': 801,
+  'response-transformer': 800,
+  'proxy-cache': 100,
+};
+
+/**
+ * The plugins that run on a route, as Kong decides: one per name, the most specific (route, then service, then global),
+ * in Kong's priority order. The design's chain is that order, so it behaves as Kong did (authentication before rate
+ * limiting, say).
+ */
+function effectivePlugins<P extends { name: string }>(global: readonly P[], service: readonly P[], route: readonly P[]): P[] {
+  const byName = new Map<string, P>();
+  for (const plugin of [...global, ...service, ...route]) byName.set(plugin.name, plugin);
+  return [...byName.values()].sort((a, b) => (KONG_PRIORITY[b.name] ?? 0) - (KONG_PRIORITY[a.name] ?? 0));
 }
 
 function upstreamOf(service: KongService, target?: string): Record<string, unknown> {
@@ -185,6 +321,8 @@ function policiesOf(plugins: readonly KongPlugin[] | readonly { name: string; co
       case 'key-auth':
         out.push({ use: 'api-key', with: { in: c.key_in_header === false && c.key_in_query !== false ? 'query' : 'header', name: c.key_names[0] } });
         if (c.key_names.length > 1) note(where, 'key-auth', 'Portico reads the key from one name', `keys are read from ${c.key_names[0]} only`);
+        if (c.key_in_header !== false && c.key_in_query !== false) note(where, 'key-auth', 'Kong read the key from the header or the query string; the design reads it from the header only', 'send keys in the header');
+        if (c.key_in_body === true) note(where, 'key-auth', 'keys in the request body are not read', 'send keys in the header');
         break;
       case 'basic-auth':
         out.push({ use: 'basic-auth' });
@@ -248,7 +386,10 @@ function policiesOf(plugins: readonly KongPlugin[] | readonly { name: string; co
           const uri = typeof c.replace?.uri === 'string' ? (c.replace.uri as string) : undefined;
           if (uri !== undefined || Object.keys(query).length > 0) out.push({ use: 'rewrite', with: { ...(uri !== undefined && { path: { from: '^.*$', to: uri.replace(/\$/g, '$$$$') } }), ...(Object.keys(query).length > 0 && { query }) } });
         }
-        const other = Object.entries(c).some(([op, v]) => typeof v === 'object' && v !== null && Object.keys(v).some((k) => k !== 'headers' && (side === 'response' || (k !== 'querystring' && !(op === 'replace' && k === 'uri'))))) || c.http_method !== undefined;
+        const given = (v: unknown) => v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0);
+        const other =
+          Object.entries(c).some(([op, v]) => typeof v === 'object' && v !== null && Object.entries(v).some(([k, x]) => given(x) && k !== 'headers' && (side === 'response' || (k !== 'querystring' && !(op === 'replace' && k === 'uri'))))) ||
+          given(c.http_method);
         if (other) note(where, plugin.name, 'only header, query string and URI changes are imported (bodies, JSON fields and the method are not)', 'use the transform-body policy');
         if (Object.keys(changes).length > 0) {
           const last = out[out.length - 1];
