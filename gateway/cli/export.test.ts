@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { openConsumerStore } from '../consumers/store.js';
 import { tempWorkspace } from '../test-support/workspace.js';
 
 const cli = fileURLToPath(new URL('../cli.ts', import.meta.url));
@@ -30,17 +31,25 @@ test('portico export writes the target files and prints the report; --json; --st
   const ws = tempWorkspace({ 'api.yaml': design });
   try {
     const out = ws.path('out');
-    const plain = run(['export', ws.path('api.yaml'), '--target', 'nginx', '--out', out]);
+    const plain = run(['export', ws.path('api.yaml'), '--target', 'nginx', '--out', out, '--listen', '127.0.0.1:9090', '--files-dir', '/srv/keys']);
     assert.equal(plain.status, 0, plain.stderr);
     assert.ok(existsSync(`${out}/portico.conf`));
     assert.match(readFileSync(`${out}/portico.conf`, 'utf8'), /limit_req zone=portico_rl_get__items__id__0 burst=4 nodelay;/);
     assert.match(plain.stdout, /NOT EXPRESSED {2}GET \/jwt {2}jwt: open-source nginx cannot verify/);
+    assert.match(readFileSync(`${out}/portico.conf`, 'utf8'), /listen 127\.0\.0\.1:9090;/);
 
-    const json = run(['export', ws.path('api.yaml'), '--target', 'kong', '--out', out, '--json']);
+    // Consumers are read by name from the data folder, and listed without credentials.
+    const store = openConsumerStore(ws.path('data'));
+    store.add('alice');
+    store.close();
+    const json = run(['export', ws.path('api.yaml'), '--target', 'kong', '--out', out, '--json', '--data', ws.path('data')]);
     assert.equal(json.status, 0, json.stderr);
     const parsed = JSON.parse(json.stdout) as { files: string[]; report: { target: string; route: string; policy: string; why: string; instead: string }[] };
     assert.deepEqual(parsed.files, [`${out}/kong.yaml`, `${out}/kong-openapi.yaml`]);
     assert.ok(parsed.report.every((e) => e.target === 'kong' && e.why && e.instead));
+    const kong = readFileSync(`${out}/kong.yaml`, 'utf8');
+    assert.match(kong, /consumers:\n {2}- username: alice\n/);
+    assert.doesNotMatch(kong, /pk_/, 'no key');
 
     assert.equal(run(['export', ws.path('api.yaml'), '--target', 'nginx', '--out', out, '--strict']).status, 3, 'JWT is not expressed in nginx');
     assert.equal(run(['export', ws.path('api.yaml'), '--target', 'krakend', '--out', out, '--strict']).status, 0, 'KrakenD only approximates');

@@ -23,6 +23,9 @@ consumers (read by name from --data, default ./.portico, when it exists) are lis
 
 Options:
   --json      print the files written and the report as JSON
+  --listen ADDR       nginx: the server's listen (default 8080)
+  --files-dir DIR     nginx: where the operator's api-keys.map and htpasswd live (default /etc/nginx/portico)
+  --cache-dir DIR     nginx: the cache policy's proxy_cache directory (default /var/cache/nginx/portico)
   --strict    exit 3 when anything could not be expressed (approximations alone do not count)
   --allow-remote-refs  follow http(s) $refs
 
@@ -31,7 +34,17 @@ Exit codes: 0 written, 2 bad input (arguments or design), 3 not expressible with
 export async function exportCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     args,
-    { target: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, strict: { type: 'boolean' }, data: { type: 'string' }, 'allow-remote-refs': { type: 'boolean' } },
+    {
+      target: { type: 'string' },
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+      strict: { type: 'boolean' },
+      data: { type: 'string' },
+      'allow-remote-refs': { type: 'boolean' },
+      listen: { type: 'string' },
+      'files-dir': { type: 'string' },
+      'cache-dir': { type: 'string' },
+    },
     1,
   );
   const spec = positionals[0];
@@ -41,7 +54,14 @@ export async function exportCommand(args: string[]): Promise<number> {
   if (!values.out) throw new UsageError('--out DIR is required: the folder the files are written to');
 
   const design = await loadDesign(spec, { allowRemoteRefs: values['allow-remote-refs'] ?? false });
-  const result = exportDesign(design, target, { consumers: consumerNames(values.data), env: process.env });
+  if (target !== 'nginx' && (values.listen || values['files-dir'] || values['cache-dir'])) throw new UsageError('--listen, --files-dir and --cache-dir are nginx options');
+  const result = exportDesign(design, target, {
+    consumers: consumerNames(values.data),
+    env: process.env,
+    ...(values.listen !== undefined && { listen: values.listen }),
+    ...(values['files-dir'] !== undefined && { filesDir: resolve(values['files-dir']) }),
+    ...(values['cache-dir'] !== undefined && { cacheDir: resolve(values['cache-dir']) }),
+  });
   const out = resolve(values.out);
   const written = await writeFiles(out, result);
 
