@@ -1,6 +1,6 @@
 // The Export dialog against the real `portico ui`: targets, the generated files in a read-only editor, the report,
 // a live preview of unsaved edits, and "Save to folder" writing the files into the workspace.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect } from './support/fixtures.ts';
 import { paste, shot } from './support/editor.ts';
@@ -51,4 +51,22 @@ test('export: choose a target, preview its files and report, follow an unsaved e
   await expect(viewer.locator('.view-lines')).toContainText('rate-limit-inbound');
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
+});
+
+test('export: the preview follows a design file changed on disk while it is open', async ({ app, portico }) => {
+  const page = app;
+  await page.getByTestId('export-open').click();
+  const dialog = page.getByTestId('export-dialog');
+  await dialog.locator('button[data-target=krakend]').click();
+  const viewer = page.getByTestId('export-viewer');
+  await expect(viewer).toHaveAttribute('data-path', 'krakend.json');
+  await expect(viewer.locator('.view-lines')).toContainText('"timeout": "5s"');
+  const spec = join(portico.workspace, 'openapi.yaml');
+  const original = readFileSync(spec, 'utf8');
+  try {
+    writeFileSync(spec, original.replace('timeout: 5s', 'timeout: 7s'));
+    await expect(viewer.locator('.view-lines')).toContainText('"timeout": "7s"');
+  } finally {
+    writeFileSync(spec, original);
+  }
 });

@@ -1,6 +1,6 @@
 // Export the design to a production gateway: choose a target, see the generated files (read-only Monaco, highlighted)
-// and the report of what the target does not do as Portico does, then save the files into a folder. The preview
-// follows the editor: unsaved text is exported too, a moment after typing stops.
+// and the report of what the target does not do as Portico does, then save the files into a folder. Unsaved editor
+// text is exported too; the preview follows edits and files changed on disk while it is open.
 import './export.css';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { Api, ExportReportEntry, ExportTarget, Problem } from '../../../gateway/contract';
@@ -72,13 +72,16 @@ export function ExportPanel({ api, ws, onClose }: { api: Api; ws: Workspace; onC
       clearTimeout(timer);
       timer = setTimeout(() => setEdits((n) => n + 1), 400);
     }));
+    // And files changed on disk (another editor, a save): the export follows them too.
+    const stopFiles = api.subscribe('files.changed', () => setEdits((n) => n + 1));
     return () => {
+      stopFiles();
       clearTimeout(timer);
       listeners.forEach((l) => l?.dispose());
       ed.getModel()?.dispose();
       ed.dispose();
     };
-  }, [ws]);
+  }, [api, ws]);
 
   useEffect(() => {
     m.editor.setTheme(scheme === 'dark' ? 'portico-dark' : 'portico-light');
