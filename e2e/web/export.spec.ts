@@ -1,6 +1,6 @@
 // The Export dialog against the real `portico ui`: targets, the generated files in a read-only editor, the report,
 // a live preview of unsaved edits, and "Save to folder" writing the files into the workspace.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, expect } from './support/fixtures.ts';
 import { paste, shot } from './support/editor.ts';
@@ -41,6 +41,8 @@ test('export: choose a target, preview its files and report, follow an unsaved e
   const conf = join(portico.workspace, 'export', 'nginx', 'portico.conf');
   expect(existsSync(conf)).toBe(true);
   expect(readFileSync(conf, 'utf8')).toContain('upstream portico_up_inventory');
+  // The workspace is shared with the other spec files of this worker: leave it as it was.
+  rmSync(join(portico.workspace, 'export'), { recursive: true, force: true });
 
   // KrakenD and Zuplo: their files are offered too.
   await dialog.locator('button[data-target=krakend]').click();
