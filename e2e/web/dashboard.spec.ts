@@ -21,6 +21,10 @@ test('dashboard: totals, charts and tables over a range', async ({ app }) => {
   await expect(page.getByTestId('operations-table')).toContainText('listPets');
   await expect(page.getByTestId('stats-time')).toContainText('computed in');
   await shot(page, 'dashboard-01');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect(page.getByTestId('chart-latency').locator('canvas')).toBeVisible();
+  await shot(page, 'dashboard-02-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // A filter narrows every number down; a bad one is named.
   await page.getByTestId('dashboard-filter').fill('op:listPets');

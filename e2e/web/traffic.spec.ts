@@ -91,6 +91,12 @@ test('inspect live traffic: filter, detail, replay, compare, HAR out and in, ope
   await expect(page.getByTestId('response-body')).toHaveAttribute('data-kind', 'json');
   await expect(page.getByTestId('response-code')).toBeVisible();
   await shot(page, 'traffic-02-detail');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.getByTestId('detail-tab-overview').click();
+  await expect(page.getByTestId('timing')).toBeVisible();
+  await shot(page, 'traffic-02a-overview-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.getByTestId('detail-tab-response').click();
 
   // A request the design's security refused: the policy and its reason.
   await rows(page).filter({ hasText: 'POST' }).first().click();

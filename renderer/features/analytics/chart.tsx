@@ -19,6 +19,19 @@ function resolve(color: string): string {
   return m ? getComputedStyle(document.documentElement).getPropertyValue(m[1]!).trim() || '#888' : color;
 }
 
+/** Whole decades around the data (uPlot's log scale needs a positive range, also with one point or none). */
+const logRange = (_u: uPlot, min: number | null, max: number | null): [number, number] => {
+  const lo = Math.pow(10, Math.floor(Math.log10(Math.max(min ?? 0.1, 0.01))));
+  const hi = Math.pow(10, Math.ceil(Math.log10(Math.max(max ?? 100, lo * 10))));
+  return [lo, hi === lo ? lo * 10 : hi];
+};
+
+const decades = (min: number, max: number) => {
+  const out: number[] = [];
+  for (let v = Math.pow(10, Math.ceil(Math.log10(min))); v <= max * 1.0001; v *= 10) out.push(v);
+  return out;
+};
+
 const alpha = (color: string, a: number) => `color-mix(in srgb, ${color} ${Math.round(a * 100)}%, transparent)`;
 
 export function TimeChart({ title, x, series, values, height = 180, yFormat, log = false, testId }: { title: string; x: number[]; series: SeriesSpec[]; values: Array<Array<number | null>>; height?: number; yFormat?: (v: number) => string; log?: boolean; testId?: string }) {
@@ -38,10 +51,16 @@ export function TimeChart({ title, x, series, values, height = 180, yFormat, log
       cursor: { drag: { x: false, y: false }, points: { size: 6 } },
       legend: { live: true },
       // Latency spans orders of magnitude (a mocked p50 of 1 ms beside a proxied p99 of 300 ms): log scale there.
-      scales: { x: { time: true }, y: log ? { distr: 3, log: 10 } : { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.08 : 1] } },
+      scales: { x: { time: true }, y: log ? { distr: 3, log: 10, range: logRange } : { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.08 : 1] } },
       axes: [
         { ...axis, space: 70 },
-        { ...axis, size: 56, values: (_u, ticks) => ticks.map((t) => (yFormat ? yFormat(t) : String(t))) },
+        {
+          ...axis,
+          size: 56,
+          // On a log scale: one line per decade (uPlot's default draws nine, which reads as noise).
+          ...(log && { splits: (_u: uPlot, _i: number, min: number, max: number) => decades(min, max) }),
+          values: (_u, ticks) => ticks.map((t) => (t == null ? '' : yFormat ? yFormat(t) : String(t))),
+        },
       ],
       series: [
         {},
