@@ -2,7 +2,10 @@ import { z } from 'zod';
 
 /**
  * A strict model of Zuplo's `config/routes.oas.json` route extension and `config/policies.json` as the export writes
- * them, from Zuplo's documentation of routes, the URL forward handler, CORS policies and each built-in policy used.
+ * them, from Zuplo's documentation of routes, the URL forward handler, CORS policies and each built-in policy used,
+ * checked field by field against the type declarations published in `@zuplo/runtime` 7.6.4 (`out/types/index.d.ts`:
+ * `RateLimitInboundPolicyOptions`, `IpAddressRestrictionInboundPolicyOptions`, `CorsPolicyConfiguration`, ...) and the
+ * names its `index.js` exports. The options here are subsets of those types (only what the export writes).
  */
 
 const runtime = z.literal('$import(@zuplo/runtime)');
@@ -13,11 +16,19 @@ const policyOptions = {
   'basic-auth-inbound': z
     .object({ allowUnauthenticatedRequests: z.boolean(), accounts: z.array(z.object({ username: z.string().min(1), password: z.string().regex(/^\$env\([A-Z0-9_]+\)$/, 'a $env(...) reference, never a password'), data: z.object({}).passthrough() }).strict()) })
     .strict(),
-  'open-id-jwt-auth-inbound': z.object({ allowUnauthenticatedRequests: z.boolean(), jwkUrl: z.string().url(), issuer: z.string().optional(), audience: z.string().optional() }).strict(),
+  'open-id-jwt-auth-inbound': z
+    .object({ allowUnauthenticatedRequests: z.boolean(), jwkUrl: z.string().url().optional(), secret: z.string().regex(/^\$env\([A-Z0-9_]+\)$/, 'a $env(...) reference, never a secret').optional(), issuer: z.string().optional(), audience: z.string().optional() })
+    .strict()
+    .refine((o) => (o.jwkUrl === undefined) !== (o.secret === undefined), 'jwkUrl or secret'),
   'rate-limit-inbound': z.object({ rateLimitBy: z.enum(['ip', 'user', 'function', 'all']), requestsAllowed: z.number().int().positive(), timeWindowMinutes: z.number().positive() }).strict(),
-  'caching-inbound': z.object({ expirationSecondsTtl: z.number().int().positive() }).strict(),
+  'caching-inbound': z
+    .object({ expirationSecondsTtl: z.number().int().positive(), cacheHttpMethods: z.array(z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD'])).optional(), statusCodes: z.array(z.number().int()).optional() })
+    .strict(),
   'request-size-limit-inbound': z.object({ maxSizeInBytes: z.number().int().positive() }).strict(),
-  'ip-restriction-inbound': z.object({ allowedIpAddresses: z.array(z.string()).optional(), blockedIpAddresses: z.array(z.string()).optional() }).strict(),
+  'ip-address-restriction-inbound': z
+    .object({ allow: z.array(z.string()).min(1).optional(), deny: z.array(z.string()).min(1).optional() })
+    .strict()
+    .refine((o) => o.allow !== undefined || o.deny !== undefined, 'allow or deny'),
   'set-headers-inbound': z.object({ headers: z.array(z.object({ name: z.string(), value: z.string(), overwrite: z.boolean().optional() }).strict()).min(1) }).strict(),
   'set-headers-outbound': z.object({ headers: z.array(z.object({ name: z.string(), value: z.string(), overwrite: z.boolean().optional() }).strict()).min(1) }).strict(),
   'remove-headers-inbound': z.object({ headers: z.array(z.string()).min(1) }).strict(),
@@ -31,7 +42,7 @@ const exportsByType: Record<keyof typeof policyOptions, string> = {
   'rate-limit-inbound': 'RateLimitInboundPolicy',
   'caching-inbound': 'CachingInboundPolicy',
   'request-size-limit-inbound': 'RequestSizeLimitInboundPolicy',
-  'ip-restriction-inbound': 'IPRestrictionInboundPolicy',
+  'ip-address-restriction-inbound': 'IpAddressRestrictionInboundPolicy',
   'set-headers-inbound': 'SetHeadersInboundPolicy',
   'set-headers-outbound': 'SetHeadersOutboundPolicy',
   'remove-headers-inbound': 'RemoveHeadersInboundPolicy',

@@ -66,6 +66,18 @@ export function zuploDocuments(model: ExportModel, options: ExportOptions = {}):
         }
         case 'jwt': {
           const cfg = configOf(policy, 'jwt');
+          if (cfg.secretFile !== undefined) {
+            // The JWT policy verifies HS* tokens with a secret: read from an environment variable the operator sets, never exported.
+            const variable = `JWT_SECRET_${(policy.name ?? policy.key).toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^_|_$/g, '')}`;
+            add(policy, '', 'open-id-jwt-auth-inbound', 'OpenIdJwtInboundPolicy', {
+              allowUnauthenticatedRequests: false,
+              secret: `$env(${variable})`,
+              ...(cfg.issuer !== undefined && { issuer: Array.isArray(cfg.issuer) ? cfg.issuer[0] : cfg.issuer }),
+              ...(cfg.audience !== undefined && { audience: Array.isArray(cfg.audience) ? cfg.audience[0] : cfg.audience }),
+            });
+            say('jwt', `the shared secret is not exported: the policy reads it from the environment variable ${variable}`, `set ${variable} in Zuplo to the secret in ${cfg.secretFile}`, 'approximate');
+            break;
+          }
           if (!cfg.jwksUrl) {
             say(
               'jwt',
@@ -119,7 +131,8 @@ export function zuploDocuments(model: ExportModel, options: ExportOptions = {}):
           break;
         case 'ip-filter': {
           const cfg = configOf(policy, 'ip-filter');
-          add(policy, '', 'ip-restriction-inbound', 'IPRestrictionInboundPolicy', { ...(cfg.allow && { allowedIpAddresses: cfg.allow }), ...(cfg.deny && { blockedIpAddresses: cfg.deny }) });
+          // Zuplo evaluates deny before allow, as the local gateway does.
+          add(policy, '', 'ip-address-restriction-inbound', 'IpAddressRestrictionInboundPolicy', { ...(cfg.allow && { allow: cfg.allow }), ...(cfg.deny && { deny: cfg.deny }) });
           break;
         }
         case 'headers': {
@@ -142,7 +155,7 @@ export function zuploDocuments(model: ExportModel, options: ExportOptions = {}):
         }
         case 'cache': {
           const cfg = configOf(policy, 'cache');
-          add(policy, '', 'caching-inbound', 'CachingInboundPolicy', { expirationSecondsTtl: Math.max(1, Math.round(cfg.ttl / 1000)) });
+          add(policy, '', 'caching-inbound', 'CachingInboundPolicy', { expirationSecondsTtl: Math.max(1, Math.round(cfg.ttl / 1000)), cacheHttpMethods: ['GET', 'HEAD'], statusCodes: [200, 203, 204, 301, 308] });
           say('cache', "Zuplo's cache has no size limits and its own cache key", 'none needed', 'approximate');
           break;
         }
