@@ -33,5 +33,12 @@ export function verifyPassword(password: string, stored: string): Promise<boolea
   });
 }
 
-/** A hash of a random password: verifying against it costs what a real check costs (no user enumeration by timing). */
-export const DUMMY_HASH = hashPassword(randomBytes(16).toString('hex'));
+let dummy: string | undefined;
+
+/**
+ * A hash of a random password: verifying against it costs what a real check costs (no user enumeration by timing).
+ * Made on first use, not at start-up (scrypt takes ~50 ms).
+ */
+export function dummyHash(): string {
+  return (dummy ??= hashPassword(randomBytes(16).toString('hex')));
+}

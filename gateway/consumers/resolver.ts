@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DUMMY_HASH, verifyPassword } from './password.js';
+import { dummyHash, verifyPassword } from './password.js';
 import type { ConsumerStore } from './store.js';
 import { hashKey } from './store.js';
 
@@ -78,7 +78,7 @@ export function loadKeyIndex(store: ConsumerStore, options: KeyIndexOptions = {}
       const stored = passwords.get(consumer);
       const remembered = createHash('sha256').update(consumer).update('\0').update(password).digest('base64');
       if (stored !== undefined && verified.get(remembered) === stored) return true;
-      const ok = await verifyPassword(password, stored ?? DUMMY_HASH);
+      const ok = await verifyPassword(password, stored ?? dummyHash());
       if (!ok || stored === undefined) return false;
       if (verified.size >= 10_000) verified.clear();
       verified.set(remembered, stored);

@@ -13,7 +13,7 @@ import http, { type ClientRequest, type IncomingHttpHeaders, type IncomingMessag
 import https from 'node:https';
 import net, { type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Readable, type Duplex } from 'node:stream';
+import { PassThrough, type Duplex, type Readable } from 'node:stream';
 import httpProxy from 'http-proxy';
 import { bodyTooLargeFailure, hookFailure, timeoutFailure, upstreamFailure, type Failure } from './failure.js';
 import { stripResponseHeaders, upstreamRequestHeaders, type RequestHeaderOptions } from './headers.js';
@@ -180,7 +180,9 @@ class ProxiedUpstream implements Upstream {
       else {
         req.headers['content-length'] = String(body.length);
         delete req.headers['transfer-encoding'];
-        this.proxy.web(req, res, { buffer: Readable.from(body.length === 0 ? [] : [body]) }, onProxyError);
+        const buffer = new PassThrough();
+        buffer.end(body);
+        this.proxy.web(req, res, { buffer }, onProxyError);
       }
     } catch (error) {
       exchange.fail(upstreamFailure(this.name, error));

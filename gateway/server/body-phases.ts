@@ -3,7 +3,7 @@ import type { CompiledPolicy, CompiledRoute } from '../pipeline/compile.js';
 import type { RequestContext } from '../pipeline/context.js';
 import type { ContractViolation, PolicyAttribution, Reply, ResponseBodyContext } from '../pipeline/policy.js';
 import { PROBLEM_CONTENT_TYPE, problem } from '../pipeline/problem.js';
-import { NEXT, runBodyPhase, runResponseBodyPhase, type Answered } from '../pipeline/run.js';
+import { NEXT, runBodyPhase, runResponseBodyPhase, type ChainResult } from '../pipeline/run.js';
 import { readBody } from './body.js';
 import type { ExchangeRecorder } from './exchange-recorder.js';
 import { hasBody, type RouteRuntime } from './route-runtime.js';
@@ -14,23 +14,26 @@ import { hasBody, type RouteRuntime } from './route-runtime.js';
  * read (capped) before it is sent. Routes without such policies stream as before.
  */
 
-/** Reads the body and runs the request-body phase; returns who answered, or NEXT to go on (with `ctx.body` set). */
-export async function requestBodyPhase(runtime: RouteRuntime, bodyLimit: number, route: CompiledRoute, ctx: RequestContext, req: IncomingMessage, recorder: ExchangeRecorder | undefined): Promise<typeof NEXT | Answered> {
-  if (hasBody(req)) {
-    const capped = ctx.requestBodyLimit !== undefined && ctx.requestBodyLimit.max < bodyLimit ? ctx.requestBodyLimit : undefined;
-    const read = await readBody(req, capped?.max ?? bodyLimit);
-    if (!read.ok) {
-      const value = problem(read.status, read.status === 413 ? 'body-too-large' : 'bad-request', read.status === 413 ? 'Content Too Large' : 'Bad Request', read.reason);
-      // The rest of the body stays unread: close the connection rather than parse it as the next request.
-      const reply: Reply = { status: value.status, headers: { 'content-type': PROBLEM_CONTENT_TYPE, connection: 'close' }, body: JSON.stringify(value), reason: read.reason };
-      const by = capped?.policy ?? { id: 'gateway', reason: 'request body' };
-      return { reply, by: { id: by.id, ...(by.name !== undefined && { name: by.name }), label: by.reason, preflight: false } };
-    }
-    ctx.body = read.body;
-    recorder?.requestBodyWhole(read.body);
-  }
+/** Reads the body and runs the request-body phase; returns who answered, or NEXT to go on (with `ctx.body` set). Synchronous without a body. */
+export function requestBodyPhase(runtime: RouteRuntime, bodyLimit: number, route: CompiledRoute, ctx: RequestContext, req: IncomingMessage, recorder: ExchangeRecorder | undefined): ChainResult | Promise<ChainResult> {
   ctx.validator = () => runtime.validateRequest(route, ctx, req, ctx.requestBody());
-  const result = runBodyPhase(route.bodyChain, ctx, 0, recorder?.timings);
+  if (!hasBody(req)) return runBodyPhase(route.bodyChain, ctx);
+  return readThenRun(bodyLimit, route, ctx, req, recorder);
+}
+
+async function readThenRun(bodyLimit: number, route: CompiledRoute, ctx: RequestContext, req: IncomingMessage, recorder: ExchangeRecorder | undefined): Promise<ChainResult> {
+  const capped = ctx.requestBodyLimit !== undefined && ctx.requestBodyLimit.max < bodyLimit ? ctx.requestBodyLimit : undefined;
+  const read = await readBody(req, capped?.max ?? bodyLimit);
+  if (!read.ok) {
+    const value = problem(read.status, read.status === 413 ? 'body-too-large' : 'bad-request', read.status === 413 ? 'Content Too Large' : 'Bad Request', read.reason);
+    // The rest of the body stays unread: close the connection rather than parse it as the next request.
+    const reply: Reply = { status: value.status, headers: { 'content-type': PROBLEM_CONTENT_TYPE, connection: 'close' }, body: JSON.stringify(value), reason: read.reason };
+    const by = capped?.policy ?? { id: 'gateway', reason: 'request body' };
+    return { reply, by: { id: by.id, ...(by.name !== undefined && { name: by.name }), label: by.reason, preflight: false } };
+  }
+  ctx.body = read.body;
+  recorder?.requestBodyWhole(read.body);
+  const result = runBodyPhase(route.bodyChain, ctx);
   return result instanceof Promise ? await result : result;
 }
 

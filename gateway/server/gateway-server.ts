@@ -139,7 +139,10 @@ async function handle(state: State, req: IncomingMessage, res: ServerResponse, r
   if (result instanceof Promise) result = await result;
   if (recorder) recorder.consumer = ctx.consumer;
 
-  if (result === NEXT && route.bodyChain.length > 0 && !preflight) result = await requestBodyPhase(state.runtime, state.table.bodyLimit, route, ctx, req, recorder);
+  if (result === NEXT && route.bodyChain.length > 0 && !preflight) {
+    result = requestBodyPhase(state.runtime, state.table.bodyLimit, route, ctx, req, recorder);
+    if (result instanceof Promise) result = await result;
+  }
 
   if (result !== NEXT) {
     if (recorder) {
@@ -172,7 +175,9 @@ function proxy(state: State, route: CompiledRoute, ctx: RequestContext, req: Inc
   if (ctx.responseHeaders) for (const name in ctx.responseHeaders) res.setHeader(name, ctx.responseHeaders[name]!);
   const needsHooks = recorder !== undefined || ctx.responseHeaders !== undefined || route.responseChain.length > 0 || route.responseBodyChain.length > 0;
   const limit = ctx.requestBodyLimit;
-  const options = route.bodyChain.length > 0 ? { body: ctx.requestBody() ?? EMPTY } : limit && { maxRequestBody: limit.max };
+  // A body read whole is sent from memory; a request without one streams its (ended, empty) self as usual.
+  const body = route.bodyChain.length > 0 ? ctx.requestBody() : undefined;
+  const options = body !== undefined ? { body } : limit && { maxRequestBody: limit.max };
   upstream.forward(req, res, path, needsHooks || limit !== undefined ? new ProxiedExchange(state, route, ctx, recorder) : undefined, options);
 }
 
@@ -212,7 +217,7 @@ function proxyPlanned(state: State, route: CompiledRoute, ctx: RequestContext, r
           recorder?.done();
         });
     },
-  }, ctx.requestBodyLimit?.max, route.bodyChain.length > 0 ? (ctx.requestBody() ?? EMPTY) : undefined);
+  }, ctx.requestBodyLimit?.max, route.bodyChain.length > 0 ? ctx.requestBody() : undefined);
   if (recorder) planned.onAttempt = (upstream) => (recorder.upstream = upstream);
   planned.start();
 }
