@@ -12,6 +12,14 @@ const ms = z.number().int().min(1).max(2 ** 31 - 2);
 const headerList = z.array(z.string().min(1));
 const headerPairs = z.array(z.string().regex(/^[^:]+:.*$/, 'name:value'));
 
+const PERIODS = ['second', 'minute', 'hour', 'day', 'month', 'year'] as const;
+
+/** Kong's rate-limiting schema check: limits do not decrease as periods get longer. */
+export function periodsInOrder(config: Record<string, unknown>): boolean {
+  const limits = PERIODS.map((p) => config[p]).filter((v): v is number => typeof v === 'number');
+  return limits.every((v, i) => i === 0 || v >= limits[i - 1]!);
+}
+
 const plugins = {
   'key-auth': z
     .object({
@@ -57,7 +65,8 @@ const plugins = {
     })
     .strict()
     .refine((c) => ['second', 'minute', 'hour', 'day', 'month', 'year'].some((k) => c[k as keyof typeof c] !== undefined), 'at least one of second, minute, hour, day, month, year')
-    .refine((c) => c.limit_by !== 'header' || c.header_name !== undefined, 'limit_by header needs header_name'),
+    .refine((c) => c.limit_by !== 'header' || c.header_name !== undefined, 'limit_by header needs header_name')
+    .refine((c) => periodsInOrder(c as Record<string, unknown>), 'a longer period cannot have a lower limit than a shorter one (Kong refuses minute: 100, hour: 50)'),
   cors: z
     .object({
       origins: z.array(z.string().min(1)).optional(),

@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import { ACCESS_CONTROL, configOf, templateParts, type HeaderChanges, type PolicyConfigs } from './configs.js';
 import { kongOpenApi } from './kong-openapi.js';
-import type { KongFile, KongPlugin, KongRoute, KongService, KongUpstream } from './kong-schema.js';
+import { periodsInOrder, type KongFile, type KongPlugin, type KongRoute, type KongService, type KongUpstream } from './kong-schema.js';
 import { entry, flatPolicies, routeLabel, secondsOf, templateRegex, type ExportModel, type ExportOptions, type ExportPolicy, type ExportResult, type ExportRoute, type ReportEntry } from './model.js';
 
 /**
@@ -298,8 +298,9 @@ function addPlugin(plugins: KongPlugin[], added: KongPlugin, say: Say): void {
   if (added.name === 'rate-limiting') {
     const units = ['second', 'minute', 'hour', 'day', 'month', 'year'];
     const clash = units.some((u) => existing.config[u] !== undefined && added.config[u] !== undefined);
-    if (!clash && (existing.config.limit_by ?? 'consumer') === (added.config.limit_by ?? 'consumer') && existing.config.header_name === added.config.header_name) {
-      for (const u of units) if (added.config[u] !== undefined) existing.config[u] = added.config[u];
+    const merged = { ...existing.config, ...Object.fromEntries(units.filter((u) => added.config[u] !== undefined).map((u) => [u, added.config[u]])) };
+    if (!clash && (existing.config.limit_by ?? 'consumer') === (added.config.limit_by ?? 'consumer') && existing.config.header_name === added.config.header_name && periodsInOrder(merged)) {
+      Object.assign(existing.config, merged);
       return;
     }
   }
