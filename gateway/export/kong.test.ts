@@ -30,13 +30,13 @@ paths:
 test('two rate limits merge into one rate-limiting plugin when Kong accepts the periods; otherwise the second is reported', async () => {
   const merged = await kongOf('[{ use: rate-limit, with: { limit: 10, window: 1s } }, { use: rate-limit, with: { limit: 100, window: 1m } }]');
   const plugins = merged.file.services![0]!.routes![0]!.plugins!;
-  assert.deepEqual(plugins.filter((p) => p.name === 'rate-limiting').map((p) => [p.config.second, p.config.minute]), [[10, 100]]);
+  assert.deepEqual(plugins.filter((p) => p.name === 'rate-limiting').map((p) => [(p.config as Record<string, unknown>).second, (p.config as Record<string, unknown>).minute]), [[10, 100]]);
   assert.ok(kongFile.safeParse(merged.file).success);
 
   // Kong refuses an hour limit lower than the minute limit.
   const refused = await kongOf('[{ use: rate-limit, with: { limit: 100, window: 1m } }, { use: rate-limit, with: { limit: 50, window: 1h } }]');
   const kept = refused.file.services![0]!.routes![0]!.plugins!.filter((p) => p.name === 'rate-limiting');
-  assert.deepEqual(kept.map((p) => [p.config.minute, p.config.hour]), [[100, undefined]]);
+  assert.deepEqual(kept.map((p) => [(p.config as Record<string, unknown>).minute, (p.config as Record<string, unknown>).hour]), [[100, undefined]]);
   assert.ok(refused.report.some((e) => e.policy === 'rate-limiting' && e.kind === 'unsupported' && /one rate-limiting plugin per route/.test(e.why)));
   assert.ok(kongFile.safeParse(refused.file).success);
   assert.equal(kongFile.safeParse({ _format_version: '3.0', plugins: [{ name: 'rate-limiting', config: { minute: 100, hour: 50 } }] }).success, false);

@@ -2,8 +2,9 @@ import { z } from 'zod';
 
 /**
  * A strict model of the part of KrakenD's configuration (version 3, Community Edition) the export writes, from
- * KrakenD's documentation and the field lists of its published JSON schemas (krakend.io/schema): root, endpoint,
- * backend and the namespaces used. Unknown fields are errors.
+ * KrakenD's documentation, with field names, types and constraints checked against its published JSON schemas
+ * (krakend/krakend-schema, v2.7: `qos/ratelimit/router.json`, `auth/validator.json`, ...; read, not vendored): root,
+ * endpoint, backend and the namespaces used. Unknown fields are errors (stricter than KrakenD's own schemas).
  */
 
 const duration = z.string().regex(/^(\d+(h|m|s|ms|us|ns))+$/, 'a Go duration such as 3s, 1m, 500ms');
@@ -38,6 +39,7 @@ const validator = z
     auth_header_name: z.string().optional(),
     disable_jwk_security: z.boolean().optional(),
     propagate_claims: z.array(z.tuple([z.string(), z.string()])).optional(),
+    leeway: duration.optional(),
     operation_debug: z.boolean().optional(),
   })
   .strict()

@@ -205,6 +205,8 @@ function jwtValidator(cfg: PolicyConfigs['jwt'], say: (policy: string, why: stri
     validator.audience = Array.isArray(cfg.audience) ? cfg.audience : [cfg.audience];
     if (Array.isArray(cfg.audience) && cfg.audience.length > 1) say('jwt', 'KrakenD requires every listed audience, where the local gateway accepts any one of them', 'list one audience', 'approximate');
   }
+  // The clock skew the local gateway allows for exp/nbf (KrakenD rounds to whole seconds, at least one).
+  validator.leeway = `${Math.max(1, Math.round(cfg.clockSkew / 1000))}s`;
   if (cfg.in === 'cookie') validator.cookie_key = cfg.name;
   else if (cfg.name.toLowerCase() !== 'authorization') validator.auth_header_name = cfg.name;
   if (cfg.forward) validator.propagate_claims = Object.entries(cfg.forward).map(([claim, header]) => [claim, header]);
