@@ -103,11 +103,14 @@ function directives(value: unknown): Map<string, string> {
 function cacheKey(request: PolicyRequest, consumer: string | undefined): string | undefined {
   if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
   for (const name of OVERRIDES) if (request.headers[name] !== undefined) return undefined;
-  if (directives(request.headers['cache-control']).has('no-store')) return undefined;
+  const control = request.headers['cache-control'];
+  if (control !== undefined && directives(control).has('no-store')) return undefined;
   // RFC 9111 §3.5: a shared cache does not store answers to authenticated requests unless each user has its own key.
   if (request.headers.authorization !== undefined && consumer === undefined) return undefined;
+  const who = consumer === undefined ? '-' : `consumer:${consumer}`;
+  if (request.rawQuery === '') return `${request.method} ${request.path}? ${who}`;
   const params = [...new URLSearchParams(request.rawQuery)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `${request.method} ${request.path}?${new URLSearchParams(params).toString()} ${consumer === undefined ? '-' : `consumer:${consumer}`}`;
+  return `${request.method} ${request.path}?${new URLSearchParams(params).toString()} ${who}`;
 }
 
 const stores = new WeakMap<PolicyServices, Map<string, Store>>();
@@ -143,7 +146,8 @@ export default definePolicy({
           return ctx.next();
         }
         const now = services.now();
-        const entry = directives(ctx.request.headers['cache-control']).has('no-cache') ? undefined : cache.find(prefix + key, ctx.request, now);
+        const control = ctx.request.headers['cache-control'];
+        const entry = control !== undefined && directives(control).has('no-cache') ? undefined : cache.find(prefix + key, ctx.request, now);
         if (!entry) {
           ctx.addResponseHeader('X-Cache', 'MISS');
           return ctx.next();
@@ -155,8 +159,6 @@ export default definePolicy({
         // Only the upstream's answers: a mock fallback must not outlive the upstream's outage.
         if (ctx.source !== 'upstream' || !STATUSES.has(ctx.status) || ctx.body.length > cfg.maxEntrySize) return;
         if (ctx.headers['set-cookie'] !== undefined) return;
-        const key = cacheKey(ctx.request, ctx.consumer);
-        if (key === undefined) return;
         const control = directives(ctx.headers['cache-control']);
         if (control.has('no-store') || control.has('private') || control.has('no-cache')) return;
         const vary = String(ctx.headers.vary ?? '')
@@ -170,6 +172,8 @@ export default definePolicy({
         const seconds = control.get('s-maxage') ?? control.get('max-age');
         const ttl = seconds !== undefined && /^\d+$/.test(seconds) ? Number(seconds) * 1000 : cfg.ttl;
         if (ttl <= 0) return;
+        const key = cacheKey(ctx.request, ctx.consumer);
+        if (key === undefined) return;
         const headers: Record<string, string | string[]> = {};
         let headerBytes = 0;
         for (const [name, value] of Object.entries(ctx.headers)) {

@@ -162,7 +162,8 @@ export default definePolicy({
       ...(request && {
         request: (ctx) => {
           const headers = ctx.request.headers;
-          for (const name of request.remove) ctx.setRequestHeader(name, undefined);
+          // Deleting a property that is not there still costs V8 a slower object: only remove what is present.
+          for (const name of request.remove) if (headers[name] !== undefined) ctx.setRequestHeader(name, undefined);
           for (const [from, to] of request.rename) {
             const value = headers[from];
             if (value === undefined) continue;
@@ -182,7 +183,7 @@ export default definePolicy({
         response: (ctx: ResponseContext) => {
           const headers = ctx.headers;
           const source: TemplateSource = { request: ctx.request, consumer: ctx.consumer, query: () => new URLSearchParams(ctx.request.rawQuery) };
-          for (const name of response.remove) delete headers[name];
+          for (const name of response.remove) if (headers[name] !== undefined) delete headers[name];
           for (const [from, to] of response.rename) {
             const value = headers[from];
             if (value === undefined) continue;

@@ -131,24 +131,30 @@ const UNSAFE = /[^\t\x20-\x7e\x80-\xff]/g;
  * (RS256, this machine) against ~0.05 ms for a whole proxied request, and clients send the same token many times.
  * Only tokens that passed every check are kept, so the map holds real tokens, at most MAX_VERIFIED of them.
  */
-class VerifiedTokens {
-  private readonly entries = new Map<string, { payload: JWTPayload; until: number }>();
+/** What a verified token means for a request: its consumer and the headers its claims become. */
+interface Accepted {
+  consumer: string | undefined;
+  forward: [header: string, value: string][];
+}
 
-  get(token: string, now: number): JWTPayload | undefined {
+class VerifiedTokens {
+  private readonly entries = new Map<string, { accepted: Accepted; until: number }>();
+
+  get(token: string, now: number): Accepted | undefined {
     const entry = this.entries.get(token);
     if (entry === undefined) return undefined;
-    if (now < entry.until) return entry.payload;
+    if (now < entry.until) return entry.accepted;
     this.entries.delete(token);
     return undefined;
   }
 
-  put(token: string, payload: JWTPayload, now: number, cfg: Config): void {
+  put(token: string, payload: JWTPayload, accepted: Accepted, now: number, cfg: Config): void {
     let until = now + Math.min(VERIFIED_FOR, cfg.jwksCacheMaxAge);
     if (typeof payload.exp === 'number') until = Math.min(until, payload.exp * 1000 + cfg.clockSkew);
     if (cfg.maxAge !== undefined && typeof payload.iat === 'number') until = Math.min(until, payload.iat * 1000 + cfg.maxAge + cfg.clockSkew);
     if (until <= now) return;
     if (this.entries.size >= MAX_VERIFIED) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(token, { payload, until });
+    this.entries.set(token, { accepted, until });
   }
 }
 
@@ -219,20 +225,24 @@ export default definePolicy({
           : jwtVerify(found, key!, { ...base, currentDate: new Date(at) });
       return verifying.then(
         ({ payload }): Outcome => {
-          tokens.put(found, payload, at, cfg);
-          return accept(ctx, payload);
+          const consumer = payload[cfg.consumerClaim];
+          const accepted: Accepted = {
+            consumer: typeof consumer === 'string' && consumer !== '' ? consumer : undefined,
+            forward: forward.flatMap(([claim, header]) => {
+              const value = claimValue(payload, claim);
+              return value === undefined ? [] : [[header, value] as [string, string]];
+            }),
+          };
+          tokens.put(found, payload, accepted, at, cfg);
+          return accept(ctx, accepted);
         },
         (error: unknown) => refuse(ctx, reasonOf(error)),
       );
     };
 
-    function accept(ctx: PolicyContext, payload: JWTPayload): Outcome {
-      const consumer = payload[cfg.consumerClaim];
-      if (typeof consumer === 'string' && consumer !== '') ctx.consumer = consumer;
-      for (const [claim, header] of forward) {
-        const value = claimValue(payload, claim);
-        if (value !== undefined) ctx.setRequestHeader(header, value);
-      }
+    function accept(ctx: PolicyContext, accepted: Accepted): Outcome {
+      if (accepted.consumer !== undefined) ctx.consumer = accepted.consumer;
+      for (const [header, value] of accepted.forward) ctx.setRequestHeader(header, value);
       return ctx.next();
     }
   },
@@ -250,7 +260,8 @@ function readToken(ctx: PolicyContext, where: Config['in'], name: string, header
   let value: string | undefined;
   let copies = 0;
   for (let i = 0; i < raw.length; i += 2) {
-    if (raw[i]!.toLowerCase() === 'authorization' && ++copies > 1) return { refused: 'two Authorization headers', missing: false };
+    const name = raw[i]!;
+    if (name.length === 13 && name.toLowerCase() === 'authorization' && ++copies > 1) return { refused: 'two Authorization headers', missing: false };
   }
   const inQuery = ctx.request.rawQuery !== '' && ctx.query().has('access_token');
   if (where === 'header') {
