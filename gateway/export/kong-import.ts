@@ -401,6 +401,11 @@ function policiesOf(plugins: readonly KongPlugin[] | readonly { name: string; co
       }
       case 'proxy-cache':
         out.push({ use: 'cache', with: { ...(c.cache_ttl !== undefined && { ttl: `${c.cache_ttl}s` }) } });
+        if (c.strategy !== 'memory') note(where, 'proxy-cache', `the ${String(c.strategy)} strategy becomes the gateway's in-memory cache`, 'none needed locally');
+        if (!c.cache_control) note(where, 'proxy-cache', "Kong ignored Cache-Control here; the cache policy honours it", 'none needed in most cases');
+        if (c.content_type && !['application/json', 'application/json; charset=utf-8', 'text/plain', 'text/plain; charset=utf-8'].every((t) => (c.content_type as string[]).includes(t))) {
+          note(where, 'proxy-cache', 'the cache policy caches every content type, not only those listed in content_type', 'none needed in most cases');
+        }
         break;
       default:
         note(where, (plugin as { name: string }).name, 'no Portico policy for this plugin', 'configure the equivalent by hand');

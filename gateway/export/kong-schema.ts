@@ -45,7 +45,8 @@ const plugins = {
       run_on_preflight: z.boolean().optional(),
       anonymous: z.string().optional(),
     })
-    .strict(),
+    .strict()
+    .refine((c) => !c.maximum_expiration || (c.claims_to_verify ?? []).includes('exp'), 'maximum_expiration needs exp in claims_to_verify'),
   'rate-limiting': z
     .object({
       second: z.number().positive().optional(),
@@ -110,7 +111,7 @@ const plugins = {
       strategy: z.enum(['memory']),
       cache_ttl: z.number().int().positive().optional(),
       request_method: z.array(z.enum(['HEAD', 'GET', 'POST', 'PATCH', 'PUT'])).optional(),
-      response_code: z.array(z.number().int()).optional(),
+      response_code: z.array(z.number().int().min(100).max(900)).min(1).optional(),
       content_type: z.array(z.string()).optional(),
       vary_headers: z.array(z.string()).optional(),
       vary_query_params: z.array(z.string()).optional(),

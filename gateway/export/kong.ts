@@ -229,8 +229,10 @@ function plugin(policy: ExportPolicy, route: ExportRoute, model: ExportModel, sa
     }
     case 'cache': {
       const cfg = configOf(policy, 'cache');
-      say('cache', 'proxy-cache keeps entries in a shared memory dictionary (no maxSize or maxEntrySize) and caches only the content types listed (Kong default: text/plain, application/json)', 'set content_type for other media types', 'approximate');
-      return one('proxy-cache', { strategy: 'memory', cache_ttl: secondsOf(cfg.ttl), request_method: ['GET', 'HEAD'], response_code: [200, 203, 204, 301, 308], cache_control: true });
+      say('cache', 'proxy-cache keeps entries in a shared memory dictionary (no maxSize or maxEntrySize) and caches only the content types listed, compared exactly (JSON and plain text, with and without charset=utf-8)', 'add other media types to content_type', 'approximate');
+      // Kong compares Content-Type exactly: the usual charset variants are listed too.
+      const types = ['application/json', 'application/json; charset=utf-8', 'text/plain', 'text/plain; charset=utf-8'];
+      return one('proxy-cache', { strategy: 'memory', cache_ttl: secondsOf(cfg.ttl), request_method: ['GET', 'HEAD'], response_code: [200, 203, 204, 301, 308], content_type: types, cache_control: true });
     }
     case 'rewrite': {
       const cfg = configOf(policy, 'rewrite');
