@@ -32,6 +32,9 @@ const upstream = await startUpstream((req, res, body) => {
   res.end(req.method === 'HEAD' ? undefined : text);
 });
 const downPort = await freePort();
+// Two more upstreams that say who they are, for load balancing.
+const blue = await startUpstream((_req, res) => res.end('blue'));
+const green = await startUpstream((_req, res) => res.end('green'));
 
 const files = {
   'api.yaml': `openapi: 3.1.0
@@ -40,6 +43,8 @@ x-portico:
   upstreams:
     app: { url: 'http://127.0.0.1:${upstream.port}', timeout: 5s }
     gone: { url: 'http://127.0.0.1:${downPort}', timeout: 2s }
+    blue: { url: 'http://127.0.0.1:${blue.port}' }
+    green: { url: 'http://127.0.0.1:${green.port}' }
   upstream: app
   policies:
     browser: { use: cors, with: { origins: ['https://app.example.com'], credentials: true, maxAge: 10m } }
@@ -108,6 +113,11 @@ paths:
       operationId: legacy
       x-portico: { apply: [{ use: rewrite, with: { path: { from: '^/old/(.*)$', to: '/new/$1' } } }] }
       responses: { '200': { description: ok } }
+  /balanced:
+    get:
+      operationId: balanced
+      x-portico: { apply: [{ use: load-balance, with: { targets: [{ upstream: blue }, { upstream: green }] } }] }
+      responses: { '200': { description: ok } }
   /cached:
     get:
       operationId: cached
@@ -146,6 +156,8 @@ after(async () => {
   await portico.close();
   await nginx?.close();
   await upstream.close();
+  await blue.close();
+  await green.close();
 });
 
 interface Target {
@@ -333,6 +345,13 @@ for (const target of targets) {
       const second = await call('/cached?t=' + target.name);
       assert.equal(second.headers.get('x-cache'), 'HIT');
       assert.equal(((await second.json()) as { hits: number }).hits, hits);
+    });
+
+    check('load balancing: requests are spread over both upstreams in turn', routeOf('GET', '/balanced'), async () => {
+      const seen: string[] = [];
+      for (let i = 0; i < 4; i++) seen.push(await (await call('/balanced')).text());
+      assert.deepEqual(new Set(seen), new Set(['blue', 'green']));
+      assert.equal(seen.filter((s) => s === 'blue').length, 2);
     });
 
     check('JWT: a valid HS256 token passes, none gets 401', routeOf('GET', '/secure'), async () => {
