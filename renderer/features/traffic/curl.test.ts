@@ -36,3 +36,9 @@ test('the shell passes every argument through unchanged', { skip: process.platfo
   const out = execFileSync('sh', ['-c', `curl() { for a in "$@"; do printf '%s\\0' "$a"; done; }\n${cmd}`], { encoding: 'utf8' });
   assert.deepEqual(out.split('\0').slice(0, -1), [`http://127.0.0.1/x?q=${nasty}`, '-H', `X-Nasty: ${nasty}`, '--data-raw', nasty]);
 });
+
+test('redacted secrets are named in a comment, so the command is not mistaken for a working one', () => {
+  const cmd = toCurl({ method: 'GET', url: '/pets', headers: [['X-API-Key', '[REDACTED]'], ['Accept', '*/*']] });
+  assert.equal(cmd.split('\n')[0], '# secrets were redacted when logged: fill in X-API-Key');
+  assert.match(cmd, /-H 'X-API-Key: \[REDACTED\]'/);
+});

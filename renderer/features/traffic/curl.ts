@@ -21,6 +21,9 @@ export interface CurlRequest {
 /** Headers curl computes itself (or that only make sense on the original connection). */
 const SKIP = new Set(['host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive', 'upgrade', 'proxy-connection', 'te', 'trailer', 'expect']);
 
+/** What the engine writes in place of a secret (gateway/traffic/redact.ts). */
+export const REDACTED = '[REDACTED]';
+
 /** Quotes one argument for a POSIX shell. */
 export function shellQuote(value: string): string {
   if (value !== '' && /^[A-Za-z0-9_\-./:=@%+,]+$/.test(value)) return value;
@@ -49,6 +52,9 @@ export function toCurl(request: CurlRequest, base = 'http://127.0.0.1'): string 
     args.push('--data-binary', '@-');
     prefix = `printf '%s' ${shellQuote(request.bodyBase64!)} | base64 -d | `;
   }
-  const note = request.truncated ? `# the body was truncated when logged: ${request.truncated.logged} of ${request.truncated.size} bytes\n` : '';
+  const redacted = request.headers.filter(([name, value]) => !SKIP.has(name.toLowerCase()) && value.includes(REDACTED)).map(([name]) => name);
+  const note =
+    (redacted.length ? `# secrets were redacted when logged: fill in ${redacted.join(', ')}\n` : '') +
+    (request.truncated ? `# the body was truncated when logged: ${request.truncated.logged} of ${request.truncated.size} bytes\n` : '');
   return note + prefix + args.reduce((line, arg, i) => (i === 0 ? arg : /^-/.test(arg) && i > 1 ? `${line} \\\n  ${arg}` : `${line} ${arg}`), '');
 }
