@@ -1,8 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { CompiledRoute } from '../pipeline/compile.js';
 import type { PolicyTiming } from '../pipeline/run.js';
-import type { CapturedBody, Exchange, ExchangeMode } from '../traffic/exchange.js';
+import type { CapturedBody, Exchange, ExchangeMode, HeaderObject } from '../traffic/exchange.js';
 import { BodyCapture } from './body-capture.js';
 
 export interface ExchangeSink {
@@ -35,6 +35,8 @@ export class ExchangeRecorder {
   responseBody: CapturedBody | undefined = undefined;
   private requestCapture: BodyCapture | undefined = undefined;
   private responseCapture: BodyCapture | undefined = undefined;
+  /** Headers given to `writeHead` (see recordingWriteHead). */
+  writtenHeaders: HeaderObject | undefined = undefined;
   /** The response's end, plus one for each party that reports later (the proxy's outcome). */
   private pending = 1;
 
@@ -46,6 +48,7 @@ export class ExchangeRecorder {
   ) {
     (res as RecordedResponse)[kRecorder] = this;
     res.on('close', onResponseClose);
+    res.writeHead = recordingWriteHead as ServerResponse['writeHead'];
   }
 
   /** Observe a request body that streams through (proxy mode) without consuming it; nothing to do without one. */
@@ -103,12 +106,33 @@ export class ExchangeRecorder {
       policyTimings: this.timings.length > 0 ? this.timings : undefined,
       requestHeaders: this.req.rawHeaders,
       // Flattened by the writer, on its own thread.
-      responseHeaders: res.getHeaders(),
+      responseHeaders: this.writtenHeaders ? { ...res.getHeaders(), ...this.writtenHeaders } : res.getHeaders(),
       requestBody,
       responseBody,
       error: this.error ?? (res.writableFinished ? undefined : 'the connection closed before the response was complete'),
     });
   }
+}
+
+const writeHead = ServerResponse.prototype.writeHead;
+
+/**
+ * `writeHead(status, [message], headers)` with no `setHeader` before writes the headers straight to the socket, and
+ * `getHeaders()` never sees them (mocks, problems and the proxy answer that way): keep them for the log.
+ */
+function recordingWriteHead(this: RecordedResponse, ...args: unknown[]): ServerResponse {
+  const headers = args.find((a, i) => i > 0 && a !== null && typeof a === 'object');
+  const recorder = this[kRecorder];
+  if (recorder && headers) recorder.writtenHeaders = Array.isArray(headers) ? pairsToObject(headers as unknown[]) : (headers as HeaderObject);
+  return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+}
+
+function pairsToObject(list: unknown[]): HeaderObject {
+  const out: HeaderObject = {};
+  // Either [[name, value], ...] or a flat [name, value, name, value, ...].
+  if (Array.isArray(list[0])) for (const [name, value] of list as [string, string][]) out[name.toLowerCase()] = value;
+  else for (let i = 0; i + 1 < list.length; i += 2) out[String(list[i]).toLowerCase()] = String(list[i + 1]);
+  return out;
 }
 
 function onResponseClose(this: RecordedResponse): void {

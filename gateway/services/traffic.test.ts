@@ -40,6 +40,9 @@ test('traffic.*: live events, filtered pages, detail checked against the design,
     const ok = await app.handlers['traffic.get']({ id: all.rows.at(-1)!.id });
     assert.deepEqual(ok.validation, []);
     assert.match(Buffer.from(ok.responseBody!.base64, 'base64').toString(), /\[/);
+    // Mocks answer with writeHead(status, headers): those headers are logged too.
+    assert.ok(ok.responseHeaders.some(([n, v]) => n.toLowerCase() === 'content-type' && /json/.test(v)), JSON.stringify(ok.responseHeaders));
+    assert.ok(badRequest.responseHeaders.some(([n, v]) => n.toLowerCase() === 'content-type' && v === 'application/problem+json'), JSON.stringify(badRequest.responseHeaders));
     await assert.rejects(app.handlers['traffic.get']({ id: 999_999 }), (e: RpcError) => e.code === 'not_found');
 
     // Replay as is, and edited.
