@@ -82,6 +82,8 @@ test('validate-request in proxy mode: 422 with every violation and its pointer, 
   assert.equal(ok.status, 200);
   const seen = await ok.json();
   assert.deepEqual(seen.body, { name: 'Rex', source: 'gateway' });
+  const timed = (await lastLogged()).policyTimings?.map((t) => t.id) ?? [];
+  assert.ok(timed.includes('validate-request') && timed.includes('transform-body'), `the request-body phase is timed in the log: ${timed.join(', ')}`);
   assert.equal(upstream.received.at(-1)!.headers['content-length'], String(Buffer.byteLength('{"name":"Rex","source":"gateway"}')));
 });
 

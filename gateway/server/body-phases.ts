@@ -17,7 +17,7 @@ import { hasBody, type RouteRuntime } from './route-runtime.js';
 /** Reads the body and runs the request-body phase; returns who answered, or NEXT to go on (with `ctx.body` set). Synchronous without a body. */
 export function requestBodyPhase(runtime: RouteRuntime, bodyLimit: number, route: CompiledRoute, ctx: RequestContext, req: IncomingMessage, recorder: ExchangeRecorder | undefined): ChainResult | Promise<ChainResult> {
   ctx.validator = () => runtime.validateRequest(route, ctx, req, ctx.requestBody());
-  if (!hasBody(req)) return runBodyPhase(route.bodyChain, ctx);
+  if (!hasBody(req)) return runBodyPhase(route.bodyChain, ctx, 0, recorder?.timings);
   return readThenRun(bodyLimit, route, ctx, req, recorder);
 }
 
@@ -33,7 +33,7 @@ async function readThenRun(bodyLimit: number, route: CompiledRoute, ctx: Request
   }
   ctx.body = read.body;
   recorder?.requestBodyWhole(read.body);
-  const result = runBodyPhase(route.bodyChain, ctx);
+  const result = runBodyPhase(route.bodyChain, ctx, 0, recorder?.timings);
   return result instanceof Promise ? await result : result;
 }
 
