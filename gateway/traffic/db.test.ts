@@ -84,3 +84,26 @@ describe('migrate', () => {
     db.close();
   });
 });
+
+describe('migration 4', () => {
+  it('repairs a log whose per-minute names table predates its operation column', () => {
+    const file = join(dir, 'traffic.db');
+    const db = openTrafficDb(file);
+    db.exec(`
+      DROP TABLE traffic_minute_names;
+      CREATE TABLE traffic_minute_names (minute INTEGER NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (minute, kind, name)) WITHOUT ROWID;
+      INSERT INTO exchanges (started_at, method, raw_url, url, operation_id, mode, status, duration_ms, gateway_ms, client_address, consumer, request_headers, response_headers)
+      VALUES (60000, 'GET', '/pets', '/pets', 'listPets', 'mock', 200, 1.5, 1.5, '127.0.0.1', 'alice', '[]', '[]');
+    `);
+    db.pragma('user_version = 2');
+    db.close();
+    const again = openTrafficDb(file);
+    try {
+      assert.equal(userVersion(again), schemaVersion);
+      const names = again.prepare('SELECT minute, kind, name, operation, count FROM traffic_minute_names').all();
+      assert.deepEqual(names, [{ minute: 60000, kind: 'consumer', name: 'alice', operation: 'listPets', count: 1 }]);
+    } finally {
+      again.close();
+    }
+  });
+});

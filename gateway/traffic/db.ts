@@ -103,6 +103,28 @@ export const migrations: readonly Migration[] = [
     // JSON: [{ id, name?, ms }] in chain order. (No SQL comment: SQLite keeps ADD COLUMN text in the schema.)
     up: (db) => db.exec('ALTER TABLE exchanges ADD COLUMN policy_timings TEXT'),
   },
+  {
+    version: 4,
+    name: 'consumers and rejections per operation, in logs made before migration 2 had them',
+    // Migration 2 gained traffic_minute_names.operation before it was released, but logs written by main in between
+    // have the table without it: rebuild the table from the rows.
+    up: (db) => {
+      const columns = db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all('traffic_minute_names');
+      if (columns.includes('operation')) return;
+      db.exec(`
+        DROP TABLE traffic_minute_names;
+        CREATE TABLE traffic_minute_names (
+          minute INTEGER NOT NULL,
+          kind TEXT NOT NULL,
+          name TEXT NOT NULL,
+          operation TEXT NOT NULL,
+          count INTEGER NOT NULL,
+          PRIMARY KEY (minute, kind, name, operation)
+        ) WITHOUT ROWID;
+      `);
+      backfillAggregates(db);
+    },
+  },
 ];
 
 export const schemaVersion = migrations.at(-1)?.version ?? 0;
