@@ -95,7 +95,7 @@ describe('migration 4', () => {
       INSERT INTO exchanges (started_at, method, raw_url, url, operation_id, mode, status, duration_ms, gateway_ms, client_address, consumer, request_headers, response_headers)
       VALUES (60000, 'GET', '/pets', '/pets', 'listPets', 'mock', 200, 1.5, 1.5, '127.0.0.1', 'alice', '[]', '[]');
     `);
-    db.pragma('user_version = 2');
+    db.pragma('user_version = 3');
     db.close();
     const again = openTrafficDb(file);
     try {
