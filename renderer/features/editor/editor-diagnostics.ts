@@ -8,6 +8,7 @@ const LINT_OWNER = 'portico-lint';
 
 export function syncEditorDiagnostics(ws: Workspace) {
   const severity = (s: number): Problem['severity'] => (s >= 8 ? 'error' : s >= 4 ? 'warning' : s >= 2 ? 'info' : 'hint');
+  let last = '';
   const collect = () => {
     const problems: Problem[] = [];
     for (const marker of m.editor.getModelMarkers({})) {
@@ -16,6 +17,10 @@ export function syncEditorDiagnostics(ws: Workspace) {
       if (!file) continue;
       problems.push({ file, line: marker.startLineNumber, column: marker.startColumn, message: marker.message, severity: severity(marker.severity), code: marker.owner === 'yaml' || marker.owner === 'json' ? 'schema' : marker.owner });
     }
+    // Lint's own markers change with every lint answer; the editor's rarely: redraw the Problems panel only when they did.
+    const key = JSON.stringify(problems);
+    if (key === last) return;
+    last = key;
     ws.store.set({ editorProblems: problems });
   };
   const sub = m.editor.onDidChangeMarkers(collect);

@@ -21,7 +21,9 @@ export function syncMarkers(ws: Workspace) {
     const byFile = new Map<string, Problem[]>();
     for (const p of problems) {
       const file = ws.fileOf(p);
-      byFile.set(file, [...(byFile.get(file) ?? []), p]);
+      const list = byFile.get(file);
+      if (list) list.push(p);
+      else byFile.set(file, [p]);
     }
     for (const path of new Set([...tabs, ws.spec])) {
       const model = ws.model(path);
