@@ -213,7 +213,11 @@ test('kill -9 under load leaves an intact database that holds every exchange ans
       }
     };
     const workers = Promise.all(Array.from({ length: 8 }, (_, w) => worker(w)));
-    await new Promise((r) => setTimeout(r, 1_500));
+    // At least 1.5 s of load and a few hundred answers (a busy machine answers slowly), at most 15 s.
+    const loadStarted = performance.now();
+    while (performance.now() - loadStarted < 15_000 && (performance.now() - loadStarted < 1_500 || answeredAt.size < 400)) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const gone = exited(child);
     const killedAt = performance.now();
     child.kill('SIGKILL');
