@@ -2,10 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openTrafficDb } from './db.js';
-import type { Exchange } from './exchange.js';
 import { enforceRetention, indexPending } from './maintenance.js';
 import { openTrafficLog } from './writer.js';
-import type { WorkerReply, WorkerRequest, WorkerSetup } from './threaded-log.js';
+import { decodeBatch, type WorkerReply, type WorkerRequest, type WorkerSetup } from './threaded-log.js';
 
 /**
  * The traffic writer's thread: every batch the gateway posts is committed in one transaction, then acknowledged.
@@ -69,9 +68,10 @@ const retention = setInterval(() => {
 port.on('message', (message: WorkerRequest) => {
   if (message.type === 'batch') {
     lastBatchAt = performance.now();
-    for (const exchange of message.exchanges as Exchange[]) log.append(exchange);
+    const exchanges = decodeBatch(message.json, message.bodies);
+    for (const exchange of exchanges) log.append(exchange);
     commit();
-    uncheckpointed += message.exchanges.length;
+    uncheckpointed += exchanges.length;
     // Under sustained load there is no idle time: bound the WAL (and the time a reader needs to scan it).
     if (uncheckpointed >= CHECKPOINT_EVERY_EXCHANGES) checkpoint();
     return;

