@@ -307,3 +307,33 @@ test('api keys added with the CLI are accepted by a running gateway, and never l
     ws.cleanup();
   }
 });
+
+test('serve keeps quota counts in the data folder: a restarted gateway does not reset them', async () => {
+  const design = `openapi: 3.1.0
+info: { title: quota, version: '1' }
+x-portico:
+  policies:
+    keys: { use: api-key }
+    daily: { use: quota, with: { limit: 2, period: day } }
+  apply: [keys, daily]
+paths:
+  /things:
+    get:
+      responses: { '200': { description: ok, content: { application/json: { example: [] } } } }
+`;
+  const ws = tempWorkspace({ 'api.yaml': design });
+  try {
+    assert.equal(run(['consumers', 'add', 'alice', '--key', 'alices-key-1234567890'], ws.dir).status, 0);
+    const statuses: number[] = [];
+    for (let round = 0; round < 2; round++) {
+      const { child, url } = await startServe(['api.yaml', '--port', '0', '--mock'], ws.dir);
+      for (let i = 0; i < 2; i++) statuses.push((await fetch(`${url}/things`, { headers: { 'x-api-key': 'alices-key-1234567890' } })).status);
+      const done = exited(child);
+      child.kill('SIGTERM');
+      assert.equal(await done, 0);
+    }
+    assert.deepEqual(statuses, [200, 200, 429, 429]);
+  } finally {
+    ws.cleanup();
+  }
+});

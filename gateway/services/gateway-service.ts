@@ -10,6 +10,7 @@ import type { ExchangeSink } from '../server/exchange-recorder.js';
 import { createGatewayServer, type GatewayServer } from '../server/gateway-server.js';
 import { openThreadedTrafficLog, type ThreadedTrafficLog } from '../traffic/threaded-log.js';
 import { openConsumerStore } from '../consumers/store.js';
+import { openQuotaStore } from '../consumers/quota-store.js';
 import { loadKeyIndex } from '../consumers/resolver.js';
 
 /** The gateway as one service: design → route table → HTTP server, with the traffic log and the consumer store. */
@@ -75,7 +76,9 @@ export async function startGateway(options: GatewayServiceOptions): Promise<Runn
   const dataDir = dataDirFor(options.spec, options.dataDir);
   const consumers = openConsumerStore(dataDir);
   const keys = loadKeyIndex(consumers);
-  const services: PolicyServices = { counters: new MemoryCounters(), consumers: keys, now: Date.now };
+  // Quotas outlive restarts: their counts live in the data folder (quotas.db) beside the consumers.
+  const quotas = openQuotaStore(dataDir);
+  const services: PolicyServices = { counters: new MemoryCounters(), consumers: keys, quotas, now: Date.now };
   const logging = options.log ?? true;
   const dbFile = logging ? resolve(options.dbFile ?? join(dataDir, 'traffic.db')) : undefined;
   let log: ThreadedTrafficLog | undefined;
@@ -128,11 +131,13 @@ export async function startGateway(options: GatewayServiceOptions): Promise<Runn
         await reloading;
         await log?.close();
         consumers.close();
+        quotas.close();
       },
     };
   } catch (error) {
     await log?.close();
     consumers.close();
+    quotas.close();
     throw error;
   }
 }
