@@ -1,5 +1,5 @@
 import type { Design } from '../openapi/design.js';
-import { compile, type NamedUpstream } from '../pipeline/compile.js';
+import { compile, serverPrefix, type NamedUpstream } from '../pipeline/compile.js';
 import type { PolicyDefinition, PolicyServices, RequestHandler } from '../pipeline/policy.js';
 import { policiesById } from '../policies/index.js';
 
@@ -160,19 +160,6 @@ function uniqueName(base: string, taken: Set<string>): string {
   for (let i = 2; taken.has(name); i++) name = `${clean}-${i}`;
   taken.add(name);
   return name;
-}
-
-function serverPrefix(servers: unknown): string | undefined {
-  if (!Array.isArray(servers) || servers.length === 0) return undefined;
-  const first = servers[0] as { url?: unknown; variables?: Record<string, { default?: string }> };
-  if (typeof first.url !== 'string') return undefined;
-  const url = first.url.replace(/\{([^}]+)\}/g, (_, name: string) => first.variables?.[name]?.default ?? '');
-  try {
-    const path = new URL(url, 'http://placeholder').pathname.replace(/\/+$/, '');
-    return path === '' ? undefined : path;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The policies of a route's chain with the security plan's single scheme (when it has exactly one) in its place. */

@@ -276,7 +276,7 @@ function buildTable(
   warnings: string[],
 ): RouteTable {
   const router = findMyWay({ ignoreTrailingSlash: true, caseSensitive: true, maxParamLength: 1000 });
-  const prefix = serverPrefix(design);
+  const prefix = serverPrefix(design.root.value.servers);
   const templates = new Map<string, string[]>();
 
   for (const route of routes) {
@@ -362,9 +362,8 @@ export function toRouterPattern(template: string): { pattern: string; names: str
   return { pattern, names };
 }
 
-/** The path of the first `servers` URL (`/v1`), under which requests match too. */
-function serverPrefix(design: Design): string | undefined {
-  const servers = design.root.value.servers;
+/** The path of the first `servers` URL (`/v1`), under which requests match too (and exports route too). */
+export function serverPrefix(servers: unknown): string | undefined {
   if (!Array.isArray(servers) || servers.length === 0) return undefined;
   const first = servers[0] as { url?: unknown; variables?: Record<string, { default?: string }> };
   if (typeof first.url !== 'string') return undefined;
