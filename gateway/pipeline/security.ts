@@ -4,6 +4,7 @@ import type { Design, DesignProblem } from '../openapi/design.js';
 import { appendPointer } from '../openapi/json-pointer.js';
 import type { Operation } from '../openapi/operations.js';
 import type { CompileOptions, CompiledPolicy } from './compiled.js';
+import { problem } from './problem.js';
 import { NEXT, PolicyConfigError, type Outcome, type PolicyContext, type RequestHandler, type SecretNames } from './policy.js';
 
 /**
@@ -59,9 +60,18 @@ export function securityPolicy(design: Design, options: CompileOptions, warnings
       if (own.audience === undefined) warnings.push(`security scheme "${schemeName}" (openIdConnect): no audience is required; add x-portico: { audience: ... } to the scheme so that tokens issued for other APIs are refused`);
     } else if ((scheme?.type === 'http' && httpScheme === 'bearer') || scheme?.type === 'oauth2' || scheme?.type === 'openIdConnect') {
       if (extension === undefined) {
-        notEnforced(schemeName, String(scheme.type), ': say where its token keys are with x-portico on the scheme ({ jwksUrl | keyFile | secretFile, issuer, audience })');
-        checks.set(schemeName, null);
-        return null;
+        // Without keys the token cannot be verified, but a request without one is still refused (as Prism's mock does):
+        // a design that requires a token never serves an anonymous caller.
+        if (!warned.has(schemeName)) {
+          warned.add(schemeName);
+          warnings.push(
+            `security scheme "${schemeName}" (${String(scheme.type)}): requests must carry a bearer token, but it is not verified; ` +
+              'say where its keys are with x-portico on the scheme ({ jwksUrl | keyFile | secretFile, issuer, audience })',
+          );
+        }
+        const check: SchemeCheck = { name: schemeName, policyId: 'security', handler: bearerPresent(schemeName), secrets: { headers: ['authorization'] } };
+        checks.set(schemeName, check);
+        return check;
       }
       [policyId, config] = ['jwt', extension];
     }
@@ -113,6 +123,18 @@ export function securityPolicy(design: Design, options: CompileOptions, warnings
       const id = ids.size === 1 ? [...ids][0]! : 'security';
       return { policy: { id, name: 'security', label, request: handler, preflight: false, secrets } };
     },
+  };
+}
+
+/** A bearer token is present (not verified: the scheme names no keys); otherwise 401 with a Bearer challenge. */
+function bearerPresent(schemeName: string): RequestHandler {
+  return (ctx: PolicyContext) => {
+    const header = ctx.request.headers.authorization;
+    if (typeof header === 'string' && /^bearer\s+\S+/i.test(header)) return NEXT;
+    return ctx.problem(
+      problem(401, 'unauthorized', 'Unauthorized', `This operation needs a bearer token (security scheme "${schemeName}").`),
+      { headers: { 'www-authenticate': 'Bearer' }, reason: `no bearer token (scheme "${schemeName}"; tokens are not verified: it names no keys)` },
+    );
   };
 }
 
