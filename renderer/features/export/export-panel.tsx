@@ -68,12 +68,14 @@ export function ExportPanel({ api, ws, onClose }: { api: Api; ws: Workspace; onC
     viewer.current = ed;
     // Follow the editor: re-export a moment after the texts stop changing.
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const listeners = ws.store.get().tabs.map((path) => ws.model(path)?.onDidChangeContent(() => {
+    const later = () => {
       clearTimeout(timer);
       timer = setTimeout(() => setEdits((n) => n + 1), 400);
-    }));
-    // And files changed on disk (another editor, a save): the export follows them too.
-    const stopFiles = api.subscribe('files.changed', () => setEdits((n) => n + 1));
+    };
+    const listeners = ws.store.get().tabs.map((path) => ws.model(path)?.onDidChangeContent(later));
+    // And files changed on disk (another editor, a save): the export follows them too, once the workspace has had
+    // the moment it needs to reload an open file's model (the preview sends open files' texts).
+    const stopFiles = api.subscribe('files.changed', later);
     return () => {
       stopFiles();
       clearTimeout(timer);
