@@ -12,6 +12,8 @@ export interface CaseRow {
   probe?: Probe;
   /** During the measured run: CPUs' worth used by processes outside the bench, and each CPU's busy fraction. */
   cpu?: { othersCpus: number | undefined; utilization: number[] | undefined; stolenCpus: number | undefined; topOthers: string[] };
+  /** CPU the measured process (its main thread, and all its threads) spent per request during the run, in µs. */
+  sutCpu?: { mainUs: number; processUs: number };
   /** Reference rows: the figure used for ratios, not measured in this run. */
   referenceRps?: number;
   note?: string;
@@ -57,6 +59,11 @@ export function targets(rows: CaseRow[], startups: StartupResult[]): Target[] {
     check('proxy no-policy / bare http-proxy', ratio(rps(get('portico-off')), rps(get('bare'))), '≥ 0.9', (v) => v >= 0.9),
     check('logging on / logging off (writer thread on the event loop\'s core)', ratio(rps(get('portico-log')), rps(get('portico-off'))), '≥ 0.9', (v) => v >= 0.9, 'the whole gateway on one core: every µs of SQLite is taken from requests'),
     check('logging on / logging off (writer thread on the load\'s core)', ratio(rps(get('portico-log-own-core')), rps(get('portico-off'))), '≥ 0.9', (v) => v >= 0.9, 'PORTICO_LOG_CPUS: the event loop pays only for recording and handing over'),
+    {
+      label: "event loop's CPU per request, logging off / on (what logging costs the request path, wherever the writer runs)",
+      ...optional(ratio(get('portico-off')?.sutCpu?.mainUs, get('portico-log-own-core')?.sutCpu?.mainUs ?? get('portico-log')?.sutCpu?.mainUs)),
+      note: 'for reference: the logging ratio of a gateway whose writer thread has a core of its own',
+    },
     check('full chain (jwt + rate-limit + validate-request + cache miss + headers + logging) / no-policy proxy', ratio(rps(get('portico-chain')), rps(get('portico-off'))), '≥ 0.6', (v) => v >= 0.6),
     check('mock / prism', ratio(rps(get('portico-mock')), rps(prism)), '≥ 10', (v) => v >= 10, prism?.state === 'reference' ? `prism not installed: against the reference figure ${prism.referenceRps} req/s measured earlier on this machine, not in this run` : undefined),
     { label: 'start-up medium design', ...(design?.medianMs !== undefined && { value: design.medianMs, met: design.medianMs < 300 }), unit: 'ms', target: '< 300 ms', ...(design?.error && { note: design.error }) },
@@ -71,7 +78,7 @@ export function formatTable(rows: CaseRow[], pinned: boolean): string {
   const direct = rps(rows.find((r) => r.id === 'direct'));
   const bare = rps(rows.find((r) => r.id === 'bare'));
   const nginx = rps(rows.find((r) => r.id === 'nginx'));
-  const header = ['case', 'requests/s', 'p50 ms', 'p99 ms', 'errors/non-2xx', 'vs direct', 'vs bare', 'vs nginx', 'note'];
+  const header = ['case', 'requests/s', 'p50 ms', 'p99 ms', 'errors/non-2xx', 'vs direct', 'vs bare', 'vs nginx', 'µs/req loop / all', 'note'];
   const lines = rows.map((row) => {
     const value = rps(row);
     const ratios = [fmt(ratio(value, direct)), fmt(ratio(value, bare)), fmt(ratio(value, nginx))];
@@ -87,10 +94,11 @@ export function formatTable(rows: CaseRow[], pinned: boolean): string {
       const capped = pinned && u?.length === 2 && u[0]! >= 0.95 && u[1]! < 0.9 ? 'LOAD SIDE SATURATED: a lower bound' : '';
       const stolen = (row.cpu?.stolenCpus ?? 0) >= 0.1 ? `HYPERVISOR STEAL ${row.cpu!.stolenCpus!.toFixed(2)} CPU` : '';
       const others = (row.cpu?.othersCpus ?? 0) >= 0.1 ? `OTHER PROCESSES ${row.cpu!.othersCpus!.toFixed(2)} CPU` : '';
-      return [row.name, fmt(l.requestsPerSec, 0), ms(l.p50Ms), ms(l.p99Ms), errors, ...ratios, [probe, busy, capped, others, stolen, row.note].filter(Boolean).join('; ')];
+      const sut = row.sutCpu ? `${fmt(row.sutCpu.mainUs, 1)} / ${fmt(row.sutCpu.processUs, 1)}` : '–';
+      return [row.name, fmt(l.requestsPerSec, 0), ms(l.p50Ms), ms(l.p99Ms), errors, ...ratios, sut, [probe, busy, capped, others, stolen, row.note].filter(Boolean).join('; ')];
     }
-    if (row.state === 'reference') return [row.name, `(${row.referenceRps})`, '–', '–', '–', ...ratios, row.note ?? ''];
-    return [row.name, row.state, '–', '–', '–', '–', '–', '–', row.note ?? ''];
+    if (row.state === 'reference') return [row.name, `(${row.referenceRps})`, '–', '–', '–', ...ratios, '–', row.note ?? ''];
+    return [row.name, row.state, '–', '–', '–', '–', '–', '–', '–', row.note ?? ''];
   });
   const all = [header, ...lines];
   const widths = header.map((_, i) => (i === header.length - 1 ? 0 : Math.max(...all.map((cells) => cells[i]!.length))));

@@ -7,6 +7,7 @@ import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { measure, probe, warmUp, type LoadSettings } from './load.js';
 import { cpuUtilization, foreignCpus, sampleCpu, stolenCpus, topOthers } from './noise.js';
 import { findNginx, startNginx } from './nginx.js';
+import { perRequest, sampleProcessCpu } from './thread-cpu.js';
 import { canPin, childGroups, describeOutput, installCleanup, pinSelf, start, stop, stopAll, waitForOutput, type Child } from './processes.js';
 import { formatStartups, formatTable, formatTargets, targets, type CaseId, type CaseRow, type StartupResult } from './report.js';
 import { MEDIUM_DESIGN, writeMediumDesign } from './generate-design.js';
@@ -112,15 +113,18 @@ async function runCase(def: CaseDef): Promise<CaseRow> {
     const first = await probe(url, def.headers);
     await warmUp(url, settings, def.headers);
     const before = sampleCpu(childGroups());
+    const sutBefore = sampleProcessCpu(running.child.proc.pid);
     const load = await measure(url, settings, def.headers);
+    const sutAfter = sampleProcessCpu(running.child.proc.pid);
     const after = sampleCpu(childGroups());
+    const sutCpu = perRequest(sutBefore, sutAfter, load.total);
     const cpu = { othersCpus: foreignCpus(before, after), utilization: cpuUtilization(before, after), stolenCpus: stolenCpus(before, after), topOthers: topOthers(before, after) };
     const notes = [first.status >= 300 ? `probe answered ${first.status}, not 2xx` : '', first.warning ? `mock warning: ${first.warning}` : ''];
     if (running.child.exitedYet) notes.push(`exited during the run: ${describeOutput(running.child)}`);
     await stop(running.child);
     notes.push(def.after?.() ?? '');
     process.stdout.write(`${Math.round(load.requestsPerSec)} req/s\n`);
-    return { ...base, state: 'measured', load, probe: first, cpu, ...(notes.some(Boolean) && { note: notes.filter(Boolean).join('; ') }) };
+    return { ...base, state: 'measured', load, probe: first, cpu, ...(sutCpu && { sutCpu }), ...(notes.some(Boolean) && { note: notes.filter(Boolean).join('; ') }) };
   } catch (error) {
     const message = (error as Error).message.replace(/\s+/g, ' ');
     process.stdout.write(`failed: ${message}\n`);
