@@ -13,7 +13,7 @@ const UNSAFE = /[^\t\x20-\x7e]/g;
 const describe = (v: ContractViolation) => `${v.in}${v.name ? ' ' + v.name : ''}${v.pointer}: ${v.message}`;
 
 /**
- * Checks the upstream's responses against the design (status, Content-Type, required headers, JSON body schema),
+ * Checks the upstream's responses against the design (status, Content-Type, required headers and header values, JSON body schema),
  * so QA sees where the upstream breaks the contract: violations go to the log and a response header; with
  * `enforce`, the client gets a 502 problem instead. The upstream is asked for uncompressed responses so that they
  * can be read; bodies over the body limit stream unchecked.

@@ -1,12 +1,14 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { Design, Node } from '../openapi/design.js';
-import type { Operation } from '../openapi/operations.js';
+import type { Operation, ParameterObject } from '../openapi/operations.js';
 import type { ContractViolation } from '../pipeline/policy.js';
 import { describeError, isJsonMediaType, matchMediaType, parseMediaType, schemaCheck } from '../validation/index.js';
+import { deserializeSingle, shapeOf } from '../validation/params.js';
 
 /**
  * A response checked against the operation's documented responses: the status (exact, then `2XX`-style, then
- * `default`), the Content-Type among the documented media types, required headers, and a JSON body against its
+ * `default`), the Content-Type among the documented media types, required headers and header values against their
+ * schemas, and a JSON body against its
  * schema (OpenAPI 3.0/3.1 semantics, response direction: writeOnly properties are not required).
  */
 export type ResponseValidator = (status: number, headers: IncomingHttpHeaders | OutgoingHttpHeaders, body: Buffer) => ContractViolation[];
@@ -18,10 +20,20 @@ export function createResponseValidator(design: Design, operation: Operation): R
     const violations: ContractViolation[] = [];
     const declaredHeaders = design.get<Record<string, unknown>>(documented, 'headers');
     for (const name of Object.keys(declaredHeaders?.value ?? {})) {
-      const header = design.get<{ required?: boolean }>(declaredHeaders!, name);
-      if (header?.value.required === true && headers[name.toLowerCase()] === undefined) {
-        violations.push({ in: 'header', name, pointer: '', message: 'is required' });
+      const header = design.get<{ required?: boolean; explode?: boolean }>(declaredHeaders!, name);
+      if (!header) continue;
+      const raw = headers[name.toLowerCase()];
+      if (raw === undefined) {
+        if (header.value.required === true) violations.push({ in: 'header', name, pointer: '', message: 'is required' });
+        continue;
       }
+      const schema = design.child(header, 'schema') as Node | undefined;
+      if (!schema) continue;
+      // Header values are style `simple`, the only style OpenAPI allows for headers.
+      const parameter: ParameterObject = { name, in: 'header', style: 'simple', explode: header.value.explode ?? false };
+      const value = deserializeSingle(Array.isArray(raw) ? raw.join(', ') : String(raw), { parameter, shape: shapeOf(design, schema) });
+      const check = schemaCheck(design, schema, 'response');
+      if (!check(value)) for (const error of check.errors) violations.push({ in: 'header', name, ...pick(describeError(error)) });
     }
     const content = design.get<Record<string, unknown>>(documented, 'content');
     const mediaTypes = Object.keys(content?.value ?? {});
