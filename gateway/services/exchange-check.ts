@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ValidationFinding } from '../contract/index.js';
 import type { Design } from '../openapi/design.js';
 import type { RouteTable } from '../pipeline/compile.js';
-import { describeError, isJsonMediaType, matchMediaType, schemaCheck } from '../validation/index.js';
+import { createResponseValidator } from '../server/response-validation.js';
 import { createRequestValidator } from '../validation/request.js';
 
 /**
@@ -38,45 +38,19 @@ export function checkExchange(design: Design, table: RouteTable, exchange: Logge
     ...(contentType !== undefined && { contentType }),
     ...(exchange.requestBody && exchange.requestBody.length > 0 && { body: exchange.requestBody }),
   });
-  if (!verdict.ok) {
-    for (const v of verdict.errors) {
-      findings.push({ in: 'request', pointer: `/${v.in}${v.name ? `/${v.name}` : ''}${v.pointer}`, message: v.message });
-    }
-  }
+  if (!verdict.ok) for (const v of verdict.errors) findings.push(finding('request', v));
 
-  const response = responseFor(operation.responses, exchange.status);
-  if (!response) {
-    findings.push({ in: 'response', pointer: '/status', message: `status ${exchange.status} is not described by ${operation.method} ${operation.path}` });
-    return findings;
-  }
-  const responseType = headerObject(exchange.responseHeaders)['content-type'];
-  const content = design.get<Record<string, unknown>>(response, 'content');
-  if (!content || typeof responseType !== 'string' || !exchange.responseBody || exchange.responseBody.length === 0) return findings;
-  const media = matchMediaType(
-    responseType,
-    Object.keys(content.value).map((type) => ({ type })),
-  );
-  if (!media) {
-    findings.push({ in: 'response', pointer: '/header/content-type', message: `content type ${responseType} is not one the operation declares (${Object.keys(content.value).join(', ')})` });
-    return findings;
-  }
-  const schema = design.child(content, media.type, 'schema');
-  if (!schema || !isJsonMediaType(responseType)) return findings;
-  let body: unknown;
-  try {
-    body = JSON.parse(exchange.responseBody.toString('utf8'));
-  } catch {
-    findings.push({ in: 'response', pointer: '/body', message: 'the body is not valid JSON' });
-    return findings;
-  }
-  const check = schemaCheck(design, schema, 'response');
-  if (!check(body)) {
-    for (const error of check.errors) {
-      const d = describeError(error);
-      findings.push({ in: 'response', pointer: `/body${d.pointer}`, message: d.message });
-    }
+  // The response, as validate-response checks an upstream's: status, media type, headers, JSON body.
+  const body = exchange.responseBody ?? Buffer.alloc(0);
+  for (const v of createResponseValidator(design, operation)(exchange.status, headerObject(exchange.responseHeaders), body)) {
+    findings.push(finding('response', v));
   }
   return findings;
+}
+
+/** A violation as the inspector shows it: where (`/query/limit`, `/header/X-Total-Count`, `/body/0/id`) and why. */
+function finding(side: ValidationFinding['in'], v: { in: string; name?: string | undefined; pointer: string; message: string }): ValidationFinding {
+  return { in: side, pointer: `/${v.in}${v.name ? `/${v.name}` : ''}${v.pointer}`, message: v.message };
 }
 
 function splitUrl(url: string): [string, string] {
@@ -94,9 +68,4 @@ function headerObject(pairs: [string, string][]): IncomingHttpHeaders {
     else out[key] = `${String(existing)}, ${value}`;
   }
   return out;
-}
-
-/** The exact status, then its class (`4XX`), then `default`. */
-function responseFor<T>(responses: Map<string, T>, status: number): T | undefined {
-  return responses.get(String(status)) ?? responses.get(`${Math.floor(status / 100)}XX`) ?? responses.get(`${Math.floor(status / 100)}xx`) ?? responses.get('default');
 }
