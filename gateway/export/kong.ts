@@ -148,6 +148,15 @@ function sharedInstances(model: ExportModel): Set<string> {
 }
 
 type Mapped = { plugins: KongPlugin[] } | { service: Partial<KongService> } | 'fail' | undefined;
+
+/** Policies Kong OSS has no plugin for: why, and what to do instead. */
+const NOT_IN_KONG = {
+  'transform-body': ['Kong OSS transformers change top-level JSON fields of responses only, not by JSON pointer', 'reshape bodies upstream, or with a custom plugin'],
+  'validate-request': ['request validation against the design needs the oas-validation plugin of Kong Enterprise', 'use Kong Enterprise, or validate upstream'],
+  'validate-response': ['Kong OSS does not check responses against the design', 'run contract tests in CI'],
+  fault: ['fault injection is for local testing: nothing to export', 'none needed in production'],
+  'mock-fallback': ['Kong cannot answer from the design when the upstream fails', 'none, or a request-termination route for a static fallback'],
+} as const;
 type Say = (policy: string, why: string, instead: string, kind?: ReportEntry['kind']) => void;
 
 function plugin(policy: ExportPolicy, route: ExportRoute, model: ExportModel, say: Say, shared: Set<string>, upstreams: Map<string, KongUpstream>): Mapped {
@@ -252,20 +261,14 @@ function plugin(policy: ExportPolicy, route: ExportRoute, model: ExportModel, sa
       return Object.keys(config).length ? one('request-transformer', config) : undefined;
     }
     case 'transform-body':
-      say('transform-body', 'Kong OSS transformers change top-level JSON fields of responses only, not by JSON pointer', 'reshape bodies upstream, or with a custom plugin');
-      return undefined;
     case 'validate-request':
-      say('validate-request', 'request validation against the design needs the oas-validation plugin of Kong Enterprise', 'use Kong Enterprise, or validate upstream');
-      return undefined;
     case 'validate-response':
-      say('validate-response', 'Kong OSS does not check responses against the design', 'run contract tests in CI');
-      return undefined;
     case 'fault':
-      say('fault', 'fault injection is for local testing: nothing to export', 'none needed in production');
+    case 'mock-fallback': {
+      const [why, instead] = NOT_IN_KONG[policy.id];
+      say(policy.id, why, instead);
       return undefined;
-    case 'mock-fallback':
-      say('mock-fallback', 'Kong cannot answer from the design when the upstream fails', 'none, or a request-termination route for a static fallback');
-      return undefined;
+    }
     default:
       if (ACCESS_CONTROL.has(policy.id)) {
         say(policy.id, `no Kong mapping for ${policy.id}; the route is left out (fails closed)`, 'configure the route by hand');
