@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { measure, probe, warmUp, type LoadSettings } from './load.js';
 import { cpuUtilization, foreignCpus, sampleCpu, stolenCpus, topOthers } from './noise.js';
@@ -98,6 +99,8 @@ interface CaseDef {
   headers?: Record<string, string>;
   skip?: string;
   start(): Promise<Running>;
+  /** A note taken as soon as the load ends, while the case's process still runs (e.g. how far the log's drain lags). */
+  atLoadEnd?(): string | undefined;
   /** A note after the run, once the case's process has stopped (e.g. did the traffic log fill?). */
   after?(): string | undefined;
 }
@@ -118,9 +121,11 @@ async function runCase(def: CaseDef): Promise<CaseRow> {
     const sutAfter = sampleProcessCpu(running.child.proc.pid);
     const after = sampleCpu(childGroups());
     const sutCpu = perRequest(sutBefore, sutAfter, load.total);
+    const atLoadEnd = def.atLoadEnd?.();
     const cpu = { othersCpus: foreignCpus(before, after), utilization: cpuUtilization(before, after), stolenCpus: stolenCpus(before, after), topOthers: topOthers(before, after) };
     const notes = [first.status >= 300 ? `probe answered ${first.status}, not 2xx` : '', first.warning ? `mock warning: ${first.warning}` : ''];
     if (running.child.exitedYet) notes.push(`exited during the run: ${describeOutput(running.child)}`);
+    if (atLoadEnd) notes.push(atLoadEnd);
     await stop(running.child);
     notes.push(def.after?.() ?? '');
     process.stdout.write(`${Math.round(load.requestsPerSec)} req/s\n`);
@@ -178,6 +183,20 @@ async function main(): Promise<void> {
     const upstreamUrl = (await waitForOutput(upstream, /listening on (http:\/\/\S+)/)).match[1]!;
     const upstreamPort = new URL(upstreamUrl).port;
     const dataDir = (name: string) => join(tmp, name);
+    /** The drain runs at the lowest priority: how many exchanges reached the database while the load ran. */
+    const drainLag = (name: string) => () => {
+      const db = join(dataDir(name), 'traffic.db');
+      if (!existsSync(db)) return 'no traffic.db at load end';
+      const reader = new Database(db, { readonly: true });
+      try {
+        const rows = reader.prepare('SELECT count(*) FROM exchanges').pluck().get() as number;
+        const spool = `${db}.spool`;
+        const spooled = existsSync(spool) ? readdirSync(spool).reduce((sum, name) => sum + statSync(join(spool, name)).size, 0) : 0;
+        return `at load end ${rows} rows in the database, spool ${Math.round(spooled / 1024)} KB`;
+      } finally {
+        reader.close();
+      }
+    };
     const logSize = (name: string) => () => {
       const db = join(dataDir(name), 'traffic.db');
       return existsSync(db) ? `traffic.db ${Math.round((statSync(db).size + (existsSync(`${db}-wal`) ? statSync(`${db}-wal`).size : 0)) / 1024)} KB` : 'no traffic.db written';
@@ -198,7 +217,7 @@ async function main(): Promise<void> {
         start: () => startNginx(nginxBinary!, dataDir('nginx'), Number(upstreamPort), SUT_CPU),
       },
       { id: 'portico-off', name: 'portico proxy, no policies, logging off', path: '/items', start: () => portico('portico', [join(FIXTURES, 'proxy.yaml'), '--port', '0', '--upstream', upstreamUrl, '--no-log', '--data', dataDir('off')]) },
-      { id: 'portico-log', name: 'portico proxy, logging on', path: '/items', start: () => portico('portico', [join(FIXTURES, 'proxy.yaml'), '--port', '0', '--upstream', upstreamUrl, '--data', dataDir('logging')]), after: logSize('logging') },
+      { id: 'portico-log', name: 'portico proxy, logging on', path: '/items', start: () => portico('portico', [join(FIXTURES, 'proxy.yaml'), '--port', '0', '--upstream', upstreamUrl, '--data', dataDir('logging')]), atLoadEnd: drainLag('logging'), after: logSize('logging') },
       {
         id: 'portico-log-own-core',
         name: "portico proxy, logging on, log writer on the load's CPU",
@@ -211,6 +230,7 @@ async function main(): Promise<void> {
             ...process.env,
             PORTICO_LOG_CPUS: LOAD_CPUS ?? '',
           }),
+        atLoadEnd: drainLag('logging-own-core'),
         after: logSize('logging-own-core'),
       },
       {

@@ -2,7 +2,7 @@ import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { CompiledRoute } from '../pipeline/compile.js';
 import type { PolicyTiming } from '../pipeline/run.js';
-import type { CapturedBody, Exchange, ExchangeMode, HeaderObject } from '../traffic/exchange.js';
+import type { CapturedBody, Exchange, ExchangeMode, HeaderObject, RawHeaders } from '../traffic/exchange.js';
 import { BodyCapture } from './body-capture.js';
 
 export interface ExchangeSink {
@@ -36,7 +36,7 @@ export class ExchangeRecorder {
   private requestCapture: BodyCapture | undefined = undefined;
   private responseCapture: BodyCapture | undefined = undefined;
   /** Headers given to `writeHead` (see recordingWriteHead). */
-  writtenHeaders: HeaderObject | undefined = undefined;
+  writtenHeaders: HeaderObject | RawHeaders | undefined = undefined;
   /** The response's end, plus one for each party that reports later (the proxy's outcome). */
   private pending = 1;
 
@@ -105,8 +105,8 @@ export class ExchangeRecorder {
       policy: this.policy,
       policyTimings: this.timings.length > 0 ? this.timings : undefined,
       requestHeaders: this.req.rawHeaders,
-      // Flattened by the writer, on its own thread.
-      responseHeaders: this.writtenHeaders ? { ...res.getHeaders(), ...this.writtenHeaders } : res.getHeaders(),
+      // Flattened by the log's worker, off the request path.
+      responseHeaders: responseHeaders(res, this.writtenHeaders),
       requestBody,
       responseBody,
       error: this.error ?? (res.writableFinished ? undefined : 'the connection closed before the response was complete'),
@@ -118,21 +118,28 @@ const writeHead = ServerResponse.prototype.writeHead;
 
 /**
  * `writeHead(status, [message], headers)` with no `setHeader` before writes the headers straight to the socket, and
- * `getHeaders()` never sees them (mocks, problems and the proxy answer that way): keep them for the log.
+ * `getHeaders()` never sees them (mocks, problems and the proxy answer that way): keep them for the log. (With headers
+ * set before, Node merges the written ones into them, and `getHeaders()` has them all.)
  */
-function recordingWriteHead(this: RecordedResponse, ...args: unknown[]): ServerResponse {
-  const headers = args.find((a, i) => i > 0 && a !== null && typeof a === 'object');
+function recordingWriteHead(this: RecordedResponse, status: number, reasonOrHeaders?: unknown, maybeHeaders?: unknown): ServerResponse {
+  const headers = typeof reasonOrHeaders === 'object' && reasonOrHeaders !== null ? reasonOrHeaders : maybeHeaders;
   const recorder = this[kRecorder];
-  if (recorder && headers) recorder.writtenHeaders = Array.isArray(headers) ? pairsToObject(headers as unknown[]) : (headers as HeaderObject);
-  return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+  if (recorder && typeof headers === 'object' && headers !== null) recorder.writtenHeaders = asLoggedHeaders(headers);
+  return (writeHead as (...a: unknown[]) => ServerResponse).call(this, status, reasonOrHeaders, maybeHeaders);
 }
 
-function pairsToObject(list: unknown[]): HeaderObject {
-  const out: HeaderObject = {};
-  // Either [[name, value], ...] or a flat [name, value, name, value, ...].
-  if (Array.isArray(list[0])) for (const [name, value] of list as [string, string][]) out[name.toLowerCase()] = value;
-  else for (let i = 0; i + 1 < list.length; i += 2) out[String(list[i]).toLowerCase()] = String(list[i + 1]);
-  return out;
+/** A header object, or a flat [name, value, ...] list, as they are; [[name, value], ...] flattened. */
+function asLoggedHeaders(headers: object): HeaderObject | RawHeaders {
+  if (!Array.isArray(headers)) return headers as HeaderObject;
+  if (!Array.isArray(headers[0])) return headers.map(String);
+  return (headers as [string, string][]).flatMap(([name, value]) => [String(name), String(value)]);
+}
+
+function responseHeaders(res: ServerResponse, written: HeaderObject | RawHeaders | undefined): HeaderObject | RawHeaders {
+  const set = res.getHeaders();
+  if (written === undefined) return set;
+  for (const _ in set) return set; // headers set before writeHead: Node merged the written ones into them
+  return written;
 }
 
 function onResponseClose(this: RecordedResponse): void {

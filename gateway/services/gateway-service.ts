@@ -8,7 +8,8 @@ import type { PolicyServices } from '../pipeline/policy.js';
 import { policiesById } from '../policies/index.js';
 import type { ExchangeSink } from '../server/exchange-recorder.js';
 import { createGatewayServer, type GatewayServer } from '../server/gateway-server.js';
-import { openThreadedTrafficLog, type ThreadedTrafficLog } from '../traffic/threaded-log.js';
+import { openSpooledTrafficLog, type SpooledTrafficLog } from '../traffic/spooled-log.js';
+import type { RedactOptions } from '../traffic/redact.js';
 import { openConsumerStore } from '../consumers/store.js';
 import { openQuotaStore } from '../consumers/quota-store.js';
 import { loadKeyIndex } from '../consumers/resolver.js';
@@ -81,11 +82,10 @@ export async function startGateway(options: GatewayServiceOptions): Promise<Runn
   const services: PolicyServices = { counters: new MemoryCounters(), consumers: keys, quotas, now: Date.now };
   const logging = options.log ?? true;
   const dbFile = logging ? resolve(options.dbFile ?? join(dataDir, 'traffic.db')) : undefined;
-  let log: ThreadedTrafficLog | undefined;
+  let log: SpooledTrafficLog | undefined;
   try {
     let { design, table } = await buildRoutes(options, services);
     if (dbFile) log = await openLog(dbFile, table, options);
-    // The server writes to whichever log is current: a reload that changes the design's secret names reopens it.
     const sink: ExchangeSink = { append: (exchange) => log?.append(exchange) };
     const gateway: GatewayServer = createGatewayServer({ design, table, ...(dbFile && { log: sink }) });
     const address = await gateway.listen(options.port ?? 4010, options.host ?? '127.0.0.1');
@@ -111,11 +111,7 @@ export async function startGateway(options: GatewayServiceOptions): Promise<Runn
       reload() {
         const next = reloading.then(async () => {
           const built = await buildRoutes(options, services);
-          if (dbFile && log && !sameSecrets(table, built.table)) {
-            const previous = log;
-            log = await openLog(dbFile, built.table, options);
-            await previous.close();
-          }
+          log?.setRedaction(redactionOf(built.table));
           gateway.reload(built.design, built.table);
           ({ design, table } = built);
           return built;
@@ -142,17 +138,17 @@ export async function startGateway(options: GatewayServiceOptions): Promise<Runn
   }
 }
 
-function openLog(dbFile: string, table: RouteTable, options: GatewayServiceOptions): Promise<ThreadedTrafficLog> {
-  return openThreadedTrafficLog(dbFile, {
-    redact: { headers: table.secretNames.headers, query: table.secretNames.query },
+function openLog(dbFile: string, table: RouteTable, options: GatewayServiceOptions): Promise<SpooledTrafficLog> {
+  return openSpooledTrafficLog(dbFile, {
+    redact: redactionOf(table),
     ...(options.onTrafficCommitted && { onCommitted: options.onTrafficCommitted }),
     ...(options.onTrafficTrimmed && { onTrimmed: options.onTrafficTrimmed }),
   });
 }
 
-function sameSecrets(a: RouteTable, b: RouteTable): boolean {
-  const key = (t: RouteTable) => JSON.stringify([[...t.secretNames.headers].sort(), [...t.secretNames.query].sort()]);
-  return key(a) === key(b);
+/** The design's own secret names (its apiKey schemes), redacted besides the defaults. */
+function redactionOf(table: RouteTable): RedactOptions {
+  return { headers: table.secretNames.headers, query: table.secretNames.query };
 }
 
 function describeMode(table: RouteTable, options: GatewayServiceOptions): string {

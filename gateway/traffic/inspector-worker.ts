@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openTrafficDb } from './db.js';
+import { drainSpoolOf } from './spool-drain.js';
 import { FilterError } from './filter.js';
 import { inspectorOps, type InspectorContext, type InspectorOp } from './inspector-ops.js';
 import type { InspectorReply, InspectorRequest, InspectorSetup } from './inspector-thread.js';
@@ -8,6 +9,8 @@ import type { InspectorReply, InspectorRequest, InspectorSetup } from './inspect
 
 const setup = workerData as InspectorSetup;
 const port = parentPort!;
+// A spool a crashed gateway left is drained first, so the inspector shows every exchange it acknowledged.
+drainSpoolOf(setup.file);
 const ctx: InspectorContext = { db: openTrafficDb(setup.file), file: setup.file, version: setup.version, ...(setup.redact && { redact: setup.redact }) };
 
 port.on('message', (message: InspectorRequest) => {

@@ -1,16 +1,20 @@
 import { spawnSync } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openTrafficDb } from './db.js';
 import { enforceRetention, indexPending } from './maintenance.js';
-import { openTrafficLog } from './writer.js';
-import { decodeBatch, type WorkerReply, type WorkerRequest, type WorkerSetup } from './threaded-log.js';
+import { openSpoolDrain } from './spool-drain.js';
+import { deleteDrainedSegments } from './spool.js';
+import type { WorkerReply, WorkerRequest, WorkerSetup } from './spooled-log.js';
 
 /**
- * The traffic writer's thread: every batch the gateway posts is committed in one transaction, then acknowledged.
- * Between batches, once the gateway has been idle for `IDLE_MS`, it checkpoints the WAL and builds the full-text index
- * in small slices; every `RETENTION_EVERY_MS` it applies the retention caps. Under load none of this delays a commit:
- * during load the WAL is checkpointed only every `CHECKPOINT_EVERY_EXCHANGES`.
+ * The traffic log's worker thread: drains the spool into indexed rows whenever the gateway wrote to it, and
+ * acknowledges each committed step. It runs at the lowest CPU priority (Linux keeps it per thread), so on a busy core
+ * the kernel gives it only the time requests leave over. Once the gateway has been idle for `IDLE_MS` and the
+ * spool is drained, it checkpoints the WAL and builds the full-text index in small slices; every
+ * `RETENTION_EVERY_MS` it applies the retention caps. Under sustained load the WAL is checkpointed every
+ * `CHECKPOINT_EVERY_EXCHANGES`.
  */
 
 const IDLE_MS = 100;
@@ -21,88 +25,121 @@ const CHECKPOINT_EVERY_EXCHANGES = 50_000;
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
+lowerThisThreadsPriority();
 pinThisThread(process.env.PORTICO_LOG_CPUS);
-let failed = 0;
-let lastIds: number[] = [];
-const log = openTrafficLog(setup.file, {
-  batchMs: 1_000_000, // never by timer: each posted batch is flushed at once
-  autoCheckpoint: false,
-  ...(setup.redact && { redact: setup.redact }),
-  onCommitted: (ids) => (lastIds = ids),
-  onError: (error, dropped) => {
-    failed += dropped;
-    port.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error), dropped } satisfies WorkerReply);
-  },
-});
-// Index and retention work on their own connection, so the log's prepared statements stay untouched.
-const maintenance = openTrafficDb(setup.file);
+const db = openTrafficDb(setup.file);
+// Truncate the WAL back to this size after a burst made it grow; checkpoints are this thread's, never a commit's.
+db.pragma('journal_size_limit = 67108864');
+db.pragma('wal_autocheckpoint = 0');
+const drain = openSpoolDrain(db, setup.spoolDir);
 port.postMessage({ type: 'ready' } satisfies WorkerReply);
 
-let lastBatchAt = 0;
+let lastWriteAt = 0;
+let draining = false;
 let closed = false;
+let skippedReported = 0;
 /** Exchanges (or index slices) written since the last checkpoint. */
 let uncheckpointed = 0;
+
+/** One step per turn of this thread's event loop, so that a `close` is seen between steps. */
+function drainSome(): void {
+  if (closed) return;
+  draining = true;
+  let ids: number[] | undefined;
+  try {
+    ids = drain.step();
+  } catch (error) {
+    draining = false;
+    report(error);
+    return;
+  }
+  reportSkipped();
+  if (ids === undefined) {
+    draining = false;
+    return;
+  }
+  if (ids.length > 0) {
+    uncheckpointed += ids.length;
+    port.postMessage({ type: 'committed', count: ids.length, ids } satisfies WorkerReply);
+  }
+  if (uncheckpointed >= CHECKPOINT_EVERY_EXCHANGES) checkpoint();
+  setImmediate(drainSome);
+}
+// A spool left by a previous run (a crash, or a close that ran out of time) is drained first.
+drainSome();
+
 const idleWork = setInterval(() => {
-  if (closed || performance.now() - lastBatchAt < IDLE_MS) return;
+  if (closed || draining || performance.now() - lastWriteAt < IDLE_MS) return;
   const until = performance.now() + SLICE_MS;
   try {
     if (uncheckpointed > 0) checkpoint();
-    while (performance.now() < until && indexPending(maintenance, 200) > 0) uncheckpointed++;
+    while (performance.now() < until && indexPending(db, 200) > 0) uncheckpointed++;
   } catch (error) {
     report(error);
   }
 }, IDLE_MS);
 
 function checkpoint(): void {
-  maintenance.pragma('wal_checkpoint(PASSIVE)');
+  db.pragma('wal_checkpoint(PASSIVE)');
   uncheckpointed = 0;
 }
 const retention = setInterval(() => {
   try {
-    if (enforceRetention(maintenance) > 0) port.postMessage({ type: 'trimmed' } satisfies WorkerReply);
+    if (enforceRetention(db) > 0) port.postMessage({ type: 'trimmed' } satisfies WorkerReply);
   } catch (error) {
     report(error);
   }
 }, RETENTION_EVERY_MS);
 
 port.on('message', (message: WorkerRequest) => {
-  if (message.type === 'batch') {
-    lastBatchAt = performance.now();
-    const exchanges = decodeBatch(message.json, message.bodies);
-    for (const exchange of exchanges) log.append(exchange);
-    commit();
-    uncheckpointed += exchanges.length;
-    // Under sustained load there is no idle time: bound the WAL (and the time a reader needs to scan it).
-    if (uncheckpointed >= CHECKPOINT_EVERY_EXCHANGES) checkpoint();
+  if (message.type === 'spooled') {
+    lastWriteAt = performance.now();
+    if (!draining) drainSome();
     return;
   }
   closed = true;
   clearInterval(idleWork);
   clearInterval(retention);
-  commit();
-  log.close();
-  maintenance.close();
-  port.postMessage({ type: 'closed' } satisfies WorkerReply);
+  let backlog = 0;
+  try {
+    const deadline = performance.now() + message.drainMs;
+    for (;;) {
+      const ids = drain.step();
+      if (ids === undefined) break;
+      if (ids.length > 0) port.postMessage({ type: 'committed', count: ids.length, ids } satisfies WorkerReply);
+      if (performance.now() > deadline) break;
+    }
+    reportSkipped();
+    backlog = drain.backlog();
+    // The gateway's spool writer is closed: a drained spool is removed rather than left as a copy of the rows.
+    if (backlog === 0) deleteDrainedSegments(setup.spoolDir, { segment: Number.POSITIVE_INFINITY, offset: 0 });
+    db.close();
+  } catch (error) {
+    report(error);
+  }
+  port.postMessage({ type: 'closed', backlog } satisfies WorkerReply);
   port.close();
 });
 
-function commit(): void {
-  const before = log.stats().committed;
-  lastIds = [];
-  try {
-    log.flush();
-  } catch (error) {
-    const dropped = log.stats().dropped - failed;
-    failed += dropped;
-    port.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error), dropped } satisfies WorkerReply);
-    return;
-  }
-  const committed = log.stats().committed - before;
-  if (committed > 0) port.postMessage({ type: 'committed', count: committed, ids: lastIds } satisfies WorkerReply);
+function reportSkipped(): void {
+  if (drain.skipped === skippedReported) return;
+  const lost = drain.skipped - skippedReported;
+  skippedReported = drain.skipped;
+  port.postMessage({ type: 'error', message: `${lost} damaged spool record(s) skipped`, dropped: 0 } satisfies WorkerReply);
 }
 
 function report(error: unknown): void {
   port.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error), dropped: 0 } satisfies WorkerReply);
+}
+
+/** Linux: nice 19 for this thread only (other systems apply it to the whole process, so there it is left alone). */
+function lowerThisThreadsPriority(): void {
+  if (process.platform !== 'linux' || process.env.PORTICO_LOG_NICE === '0') return;
+  try {
+    setPriority(19);
+  } catch (error) {
+    process.emitWarning(`traffic log: could not lower the writer's priority: ${(error as Error).message}`, 'PorticoTrafficWarning');
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import Database, { type Statement } from 'better-sqlite3';
 import { openTrafficDb, schemaVersion, userVersion, type Db } from './db.js';
+import { drainSpoolOf } from './spool-drain.js';
 import type { CapturedBody, Exchange, ExchangeMode, RawHeaders } from './exchange.js';
 import { filterCondition, ftsQuery, textScan } from './filter-sql.js';
 import { indexedUpTo } from './maintenance.js';
@@ -101,6 +102,7 @@ export interface TrafficReader {
 export function openTrafficReader(file: string): TrafficReader {
   if (!existsSync(file)) throw new Error(`no traffic log at ${file}`);
   upgrade(file);
+  drainSpoolOf(file);
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     db.pragma('busy_timeout = 5000');

@@ -1,4 +1,4 @@
-import { flattenHeaders, type Exchange, type RawHeaders } from './exchange.js';
+import { flattenHeaders, type Exchange, type HeaderObject, type RawHeaders } from './exchange.js';
 
 /**
  * Secrets are removed from an exchange before anything of it is written. Pure functions:
@@ -53,7 +53,9 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
     url,
     exchange(exchange) {
       const requestHeaders = headers(exchange.requestHeaders);
-      const responseHeaders = headers(flattenHeaders(exchange.responseHeaders));
+      const responseHeaders = anyNamed(exchange.responseHeaders, headerNames)
+        ? headers(flattenHeaders(exchange.responseHeaders))
+        : exchange.responseHeaders;
       const redactedUrl = url(exchange.url);
       const rawUrl = url(exchange.rawUrl);
       if (
@@ -122,6 +124,13 @@ function decodeName(name: string): string {
   } catch {
     return plain.toLowerCase(); // malformed escape: compare as written
   }
+}
+
+/** Whether a header object or list has one of `names` (lower case); a list is assumed to need a look. */
+function anyNamed(headers: RawHeaders | HeaderObject, names: ReadonlySet<string>): boolean {
+  if (Array.isArray(headers)) return true;
+  for (const name in headers) if (names.has(name.toLowerCase())) return true;
+  return false;
 }
 
 function lowerSet(defaults: readonly string[], extra: readonly string[] = []): ReadonlySet<string> {

@@ -7,18 +7,15 @@ import { flattenHeaders, type CapturedBody, type Exchange } from './exchange.js'
 import { createRedactor, type RedactOptions, type Redactor } from './redact.js';
 
 /**
- * The gateway's single traffic writer. `append` only queues; a timer commits the queue in one
- * transaction at most every `batchMs`. An exchange counts as logged (`stats().committed`,
- * `onCommitted`) only once its transaction has committed.
+ * A traffic writer on the calling thread: `append` only queues; a timer commits the queue in one transaction at
+ * most every `batchMs`. An exchange counts as logged (`stats().committed`, `onCommitted`) only once its transaction
+ * has committed. Imports and replays use it; the gateway's request path uses the spool (spooled-log.ts), whose drain
+ * shares this module's row insert (`createExchangeInserter`).
  *
- * It runs on the main thread. Measured with test-support/bench-writer.ts on a 2-core VM: append
- * alone ~0.05 µs; append + redaction + its share of a 100-row commit ~11-13 µs per exchange when
- * the machine is quiet (~80k rows/s), 20-30 µs when other processes load it. A writer thread would
- * still cost the main thread ~4 µs per exchange to serialize it for postMessage, give up the
- * synchronous flush() that a SIGTERM handler needs, and delay acknowledgements by a round trip.
- * Known cost: the commit that crosses SQLite's auto-checkpoint (1000 WAL pages, ~3.5k exchanges)
- * takes 12-19 ms instead of <1 ms. The gateway's writer thread (log-worker.ts) therefore turns
- * auto-checkpoints off (`autoCheckpoint: false`) and checkpoints itself when idle or when the WAL passes a size.
+ * Measured with test-support/bench-writer.ts on a 2-core VM: append alone ~0.05 µs; append + redaction + its share
+ * of a 100-row commit ~11-13 µs per exchange when the machine is quiet (~80k rows/s). The commit that crosses SQLite's
+ * auto-checkpoint (1000 WAL pages, ~3.5k exchanges) takes 12-19 ms instead of <1 ms, which is why the log's worker
+ * turns auto-checkpoints off (`autoCheckpoint: false`) and checkpoints when idle.
  */
 
 export interface TrafficLogOptions {
@@ -74,7 +71,7 @@ export function openTrafficLog(file: string, options: TrafficLogOptions = {}): T
   const redactor = createRedactor(options.redact);
   const onError = options.onError ?? defaultOnError;
   const db: Db = openTrafficDb(file);
-  const insert: Statement<unknown[]> = db.prepare(insertSql);
+  const inserter = createExchangeInserter(db, redactor);
   // Truncate the WAL back to this size after a burst made it grow.
   db.pragma('journal_size_limit = 67108864');
   if (options.autoCheckpoint === false) db.pragma('wal_autocheckpoint = 0');
@@ -84,15 +81,10 @@ export function openTrafficLog(file: string, options: TrafficLogOptions = {}): T
   let closed = false;
   const counts: TrafficLogStats = { appended: 0, committed: 0, dropped: 0, slowestCommitMs: 0 };
 
-  const aggregator = new MinuteAggregator();
   const insertAll = db.transaction((batch: Exchange[]): number[] => {
     const ids = new Array<number>(batch.length);
-    for (let i = 0; i < batch.length; i++) {
-      const exchange = batch[i] as Exchange;
-      ids[i] = Number(insert.run(row(exchange, redactor)).lastInsertRowid);
-      aggregator.add(exchange);
-    }
-    aggregator.write(db);
+    for (let i = 0; i < batch.length; i++) ids[i] = inserter.insert(batch[i] as Exchange);
+    inserter.writeAggregates();
     return ids;
   });
 
@@ -154,6 +146,27 @@ export function openTrafficLog(file: string, options: TrafficLogOptions = {}): T
       if (failure) throw failure.error;
     },
     stats: () => ({ ...counts }),
+  };
+}
+
+export interface ExchangeInserter {
+  /** Inserts one exchange (redacted, bodies hashed) and returns its id. Call inside a transaction. */
+  insert(exchange: Exchange): number;
+  /** Adds the inserted exchanges to the per-minute aggregates; call once per transaction, before it commits. */
+  writeAggregates(): void;
+}
+
+/** The row insert that every writer of exchanges shares (this log, the spool's drain). */
+export function createExchangeInserter(db: Db, redactor: Redactor = createRedactor()): ExchangeInserter {
+  const insert: Statement<unknown[]> = db.prepare(insertSql);
+  const aggregator = new MinuteAggregator();
+  return {
+    insert(exchange) {
+      const id = Number(insert.run(row(exchange, redactor)).lastInsertRowid);
+      aggregator.add(exchange);
+      return id;
+    },
+    writeAggregates: () => aggregator.write(db),
   };
 }
 

@@ -1,0 +1,155 @@
+import { startWorker } from '../workers.js';
+import { encodeBatch } from './batch.js';
+import type { Exchange } from './exchange.js';
+import { createRedactor, type RedactOptions } from './redact.js';
+import { openSpoolWriter, spoolDirFor } from './spool.js';
+
+/**
+ * The traffic log as the gateway uses it. The request path only queues; every `batchMs` the event loop redacts and
+ * encodes the queue and appends it to the spool (spool.ts) in one write, and from then on the batch survives a
+ * crash of the process. The log's worker thread (log-worker.ts), at the lowest CPU priority, drains the spool into
+ * indexed SQLite rows and acknowledges them (`onCommitted`), so under load the CPU goes to requests first and the
+ * inspector's view of the newest traffic lags instead. On SIGKILL at most the queue (one batch window) is lost;
+ * `close()` loses nothing: what the worker has not drained by then is drained on the next open, or by a reader.
+ */
+
+export interface WorkerSetup {
+  file: string;
+  spoolDir: string;
+}
+export type WorkerRequest = { type: 'spooled' } | { type: 'close'; drainMs: number };
+export type WorkerReply =
+  | { type: 'ready' }
+  | { type: 'committed'; count: number; ids: number[] }
+  | { type: 'error'; message: string; dropped: number }
+  /** Retention deleted old exchanges. */
+  | { type: 'trimmed' }
+  /** `backlog`: bytes left in the spool for the next drain. */
+  | { type: 'closed'; backlog: number };
+
+export interface SpooledTrafficLogOptions {
+  /** Longest an exchange waits before it is spooled: what a `kill -9` can lose. Default 10 ms. */
+  batchMs?: number;
+  redact?: RedactOptions;
+  /** How long `close()` lets the worker drain the spool before it stops (the rest waits for the next open). Default 3 s. */
+  closeDrainMs?: number;
+  onError?: (message: string, dropped: number) => void;
+  /** Ids (ascending) of exchanges just committed to the database. */
+  onCommitted?: (ids: number[]) => void;
+  /** Retention deleted old exchanges. */
+  onTrimmed?: () => void;
+}
+
+export interface SpooledTrafficLogStats {
+  appended: number;
+  /** Written to the spool: safe from a process crash. */
+  spooled: number;
+  /** Drained into the database by this log's worker. */
+  committed: number;
+  /** Lost to a failed spool write (disk full, ...). */
+  dropped: number;
+}
+
+export interface SpooledTrafficLog {
+  /** Queues an exchange; the log owns it from now on. */
+  append(exchange: Exchange): void;
+  /** Secret names to redact from now on (a reloaded design may name others). */
+  setRedaction(redact: RedactOptions): void;
+  /** Spools what is queued, lets the worker drain (see `closeDrainMs`) and closes the database. */
+  close(): Promise<void>;
+  stats(): SpooledTrafficLogStats;
+}
+
+/** Resolves once the database is open and migrated, so that a broken file fails start-up, not the first request. */
+export async function openSpooledTrafficLog(file: string, options: SpooledTrafficLogOptions = {}): Promise<SpooledTrafficLog> {
+  const spoolDir = spoolDirFor(file);
+  const worker = startWorker(import.meta.url, 'log-worker', { workerData: { file, spoolDir } satisfies WorkerSetup });
+  const batchMs = options.batchMs ?? 10;
+  const counts: SpooledTrafficLogStats = { appended: 0, spooled: 0, committed: 0, dropped: 0 };
+  const onError = options.onError ?? warn;
+  let redactor = createRedactor(options.redact);
+  let queue: Exchange[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let closing: Promise<void> | undefined;
+  let onClosed: (() => void) | undefined;
+  let onFailure: ((error: Error) => void) | undefined;
+
+  await new Promise<void>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the traffic writer stopped (exit code ${code}) before it was ready`)));
+    worker.once('message', (message: WorkerReply) => {
+      worker.removeAllListeners('error');
+      worker.removeAllListeners('exit');
+      if (message.type === 'ready') resolve();
+      else reject(new Error(`unexpected message from the traffic writer: ${message.type}`));
+    });
+  });
+  const spool = openSpoolWriter(spoolDir);
+
+  worker.on('message', (message: WorkerReply) => {
+    if (message.type === 'committed') {
+      counts.committed += message.count;
+      options.onCommitted?.(message.ids);
+    } else if (message.type === 'trimmed') options.onTrimmed?.();
+    else if (message.type === 'error') onError(message.message, message.dropped);
+    else if (message.type === 'closed') onClosed?.();
+  });
+  worker.on('error', (error) => {
+    onError(error.message, 0);
+    onFailure?.(error);
+  });
+  worker.on('exit', () => onFailure?.(new Error('the traffic writer exited')));
+  // The worker must not keep the process alive on its own; close() is how the gateway stops it.
+  worker.unref();
+
+  const write = () => {
+    timer = undefined;
+    if (queue.length === 0) return;
+    const exchanges = queue;
+    queue = [];
+    try {
+      const { json, bodies } = encodeBatch(exchanges, redactor);
+      spool.write(json, bodies);
+    } catch (error) {
+      counts.dropped += exchanges.length;
+      onError(error instanceof Error ? error.message : String(error), exchanges.length);
+      return;
+    }
+    counts.spooled += exchanges.length;
+    worker.postMessage({ type: 'spooled' } satisfies WorkerRequest);
+  };
+
+  return {
+    append(exchange) {
+      if (closing) return;
+      queue.push(exchange);
+      counts.appended++;
+      if (!timer) {
+        timer = setTimeout(write, batchMs);
+        timer.unref();
+      }
+    },
+    setRedaction(redact) {
+      if (timer) clearTimeout(timer);
+      write(); // what was queued under the old names is redacted with them
+      redactor = createRedactor(redact);
+    },
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        if (timer) clearTimeout(timer);
+        write();
+        spool.close();
+        onClosed = resolve;
+        onFailure = reject;
+        worker.ref();
+        worker.postMessage({ type: 'close', drainMs: options.closeDrainMs ?? 3_000 } satisfies WorkerRequest);
+      }).finally(() => worker.terminate());
+      return closing;
+    },
+    stats: () => ({ ...counts }),
+  };
+}
+
+function warn(message: string, dropped: number): void {
+  process.emitWarning(`traffic log: ${message} (${dropped} exchanges dropped)`, 'PorticoTrafficWarning');
+}
