@@ -5,3 +5,13 @@ declare module 'monaco-editor/esm/vs/editor/edcore.main.js' {
 declare module 'monaco-editor/esm/vs/basic-languages/yaml/yaml.contribution.js';
 declare module 'monaco-editor/esm/vs/language/json/monaco.contribution.js';
 declare module 'monaco-yaml/yaml.worker.js';
+/** Monaco's own text-buffer builder (internal, pinned with monaco-editor 0.52.2): see features/editor/large-model.ts. */
+declare module 'monaco-editor/esm/vs/editor/common/model/pieceTreeTextBuffer/pieceTreeTextBufferBuilder.js' {
+  export interface TextBufferFactory {
+    readonly __textBufferFactory: unique symbol;
+  }
+  export class PieceTreeTextBufferBuilder {
+    acceptChunk(chunk: string): void;
+    finish(normalizeEOL?: boolean): TextBufferFactory;
+  }
+}

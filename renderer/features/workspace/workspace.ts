@@ -2,6 +2,7 @@
 import type { Api, GatewayStatus, OverlayEdit, Problem, WorkspaceInfo } from '../../../gateway/contract';
 import { RpcError } from '../../../gateway/contract';
 import { languageFor, m, pathFor, uriFor } from '../editor/monaco';
+import { createModelInSlices } from '../editor/large-model';
 import type { editor } from 'monaco-editor';
 import { Store } from './store';
 import { relativeTo } from './paths';
@@ -116,10 +117,14 @@ export class Workspace {
     if (have) return Promise.resolve(have);
     let load = this.loading.get(path);
     if (!load) {
-      load = this.api.call('files.read', { path }).then(({ text, version }) => {
+      load = this.api.call('files.read', { path }).then(async ({ text, version }) => {
         if (this.disposed) throw new Error('the workspace was closed');
         const existing = m.editor.getModel(uriFor(path));
-        const model = existing ?? m.editor.createModel(text, languageFor(path), uriFor(path));
+        const model = existing ?? (await createModelInSlices(text, languageFor(path), uriFor(path)));
+        if (this.disposed) {
+          if (!existing) model.dispose();
+          throw new Error('the workspace was closed');
+        }
         if (existing) existing.setValue(text);
         // The engine can read this version from disk: edits are sent as changes to it (see `overlays`).
         const doc: Doc = { model, version, savedAlt: model.getAlternativeVersionId(), disk: null, changes: [], changedChars: 0, sent: { id: `disk:${version}`, versionId: model.getVersionId() } };
