@@ -5,6 +5,7 @@ import { displayPath } from '../openapi/design.js';
 import { lintDesign, lintDesignParts, sortResults, type LintResult } from '../openapi/lint.js';
 import { emptyScope, isEmptyScope, mergeLint, touched, unionScope, type DesignVersion, type LintScope } from '../openapi/lint-scope.js';
 import { inspectDesign } from '../openapi/load.js';
+import { lowerThisThreadsPriority } from '../workers.js';
 import { bundle, compileProblems, gatewayProblems } from './design.js';
 import type { DesignJob, IncrementalLintValue, LintJob, LintReply, LintWorkerData } from './lint-thread.js';
 
@@ -19,6 +20,8 @@ import type { DesignJob, IncrementalLintValue, LintJob, LintReply, LintWorkerDat
 
 const port = parentPort;
 if (!port) throw new Error('lint-worker.ts runs as a worker thread');
+// Lint is background work: the gateway's requests and the window's typing come first on a busy machine.
+lowerThisThreadsPriority('lint');
 const setup = (workerData ?? {}) as LintWorkerData;
 
 port.on('message', (job: LintJob) => {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+import { lowerThisThreadsPriority } from '../workers.js';
 import { openTrafficDb } from './db.js';
 import { enforceRetention, indexPending } from './maintenance.js';
 import { openSpoolDrain } from './spool-drain.js';
@@ -25,7 +25,7 @@ const CHECKPOINT_EVERY_EXCHANGES = 50_000;
 
 const setup = workerData as WorkerSetup;
 const port = parentPort!;
-lowerThisThreadsPriority();
+lowerThisThreadsPriority('traffic log');
 pinThisThread(process.env.PORTICO_LOG_CPUS);
 const db = openTrafficDb(setup.file);
 // Truncate the WAL back to this size after a burst made it grow; checkpoints are this thread's, never a commit's.
@@ -130,16 +130,6 @@ function reportSkipped(): void {
 
 function report(error: unknown): void {
   port.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error), dropped: 0 } satisfies WorkerReply);
-}
-
-/** Linux: nice 19 for this thread only (other systems apply it to the whole process, so there it is left alone). */
-function lowerThisThreadsPriority(): void {
-  if (process.platform !== 'linux' || process.env.PORTICO_LOG_NICE === '0') return;
-  try {
-    setPriority(19);
-  } catch (error) {
-    process.emitWarning(`traffic log: could not lower the writer's priority: ${(error as Error).message}`, 'PorticoTrafficWarning');
-  }
 }
 
 /**
