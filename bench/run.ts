@@ -90,7 +90,12 @@ async function startNode(name: string, script: string, args: string[], pattern: 
 }
 
 const LISTENING = /Portico gateway listening on (http:\/\/\S+)/;
-const portico = (name: string, args: string[], env?: NodeJS.ProcessEnv) => startNode(name, BIN, ['serve', ...args], LISTENING, env);
+/** BENCH_PROFILE=<dir>: every Portico process writes a CPU profile there when it stops (`node --cpu-prof`). */
+const PROFILE_DIR = process.env.BENCH_PROFILE;
+const portico = (name: string, args: string[], env?: NodeJS.ProcessEnv) =>
+  PROFILE_DIR
+    ? startNode(name, '--cpu-prof', [`--cpu-prof-dir=${PROFILE_DIR}`, BIN, 'serve', ...args], LISTENING, env)
+    : startNode(name, BIN, ['serve', ...args], LISTENING, env);
 
 interface CaseDef {
   id: CaseId;

@@ -30,12 +30,13 @@ export class RouteRuntime {
   ) {}
 
   /** The request checked against the operation, as `mock` does: for validate-request in the request-body phase. */
-  validateRequest(route: CompiledRoute, ctx: RequestContext, req: IncomingMessage, body: Buffer | undefined): RequestCheck {
+  validateRequest(route: CompiledRoute, ctx: RequestContext, body: Buffer | undefined): RequestCheck {
+    const headers = ctx.request.headers;
     const verdict = this.forRoute(route).validate({
       pathParams: ctx.request.params,
       query: ctx.query(),
-      headers: req.headers,
-      ...(req.headers['content-type'] !== undefined && { contentType: req.headers['content-type'] }),
+      headers,
+      ...(headers['content-type'] !== undefined && { contentType: headers['content-type'] }),
       ...(body !== undefined && { body }),
     });
     return verdict.ok ? { ok: true } : verdict;
