@@ -33,6 +33,8 @@ export interface CompiledRoute {
   responseChain: CompiledPolicy[];
   /** Request-body phase, in order: when not empty, request bodies are read whole before going on. */
   bodyChain: CompiledPolicy[];
+  /** A policy may send the request again (retry, mock-fallback): bodies that fit the body limit are held in memory. */
+  replaysRequest: boolean;
   /** Response-body phase, reversed: when not empty, response bodies are read whole before they are sent. */
   responseBodyChain: CompiledPolicy[];
 }
@@ -109,6 +111,7 @@ export function compile(design: Design, options: CompileOptions): RouteTable {
       preflightChain: chain.filter((p) => p.preflight),
       responseChain: chain.filter((p) => p.response).reverse(),
       bodyChain: chain.filter((p) => p.requestBody),
+      replaysRequest: chain.some((p) => p.replaysRequest),
       responseBodyChain: chain.filter((p) => p.responseBody).reverse(),
     };
     // A route that names no upstream but balances over some is proxied to them (the first is its nominal upstream).
@@ -252,6 +255,7 @@ function instantiatePolicy(
     ...(response && { response }),
     ...(responseBody && { responseBody }),
     preflight: definition.preflight === true,
+    replaysRequest: definition.replaysRequest === true,
     ...(secrets && { secrets }),
     ...(close && { close }),
     ...(targets && { upstreams: targets }),

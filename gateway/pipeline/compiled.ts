@@ -21,6 +21,8 @@ export interface CompiledPolicy {
   response?: ResponseHandler;
   responseBody?: ResponseBodyHandler;
   preflight: boolean;
+  /** See PolicyDefinition.replaysRequest. */
+  replaysRequest: boolean;
   secrets?: SecretNames;
   /** Upstreams the policy forwards to (load-balance). */
   upstreams?: string[];

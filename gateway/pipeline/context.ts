@@ -15,6 +15,8 @@ export class RequestContext implements PolicyContext {
   plan: UpstreamPlan | undefined = undefined;
   /** The body read whole for the request-body phase, and the one to forward when a policy replaced it. */
   body: Buffer | undefined = undefined;
+  /** The request's body has been read (or it has none): `requestBody()` is all of it, and the stream is spent. */
+  bodyRead = false;
   replacedBody: Buffer | undefined = undefined;
   /** Set by the gateway for the request-body phase: the operation's request validator. */
   validator: (() => RequestCheck) | undefined = undefined;

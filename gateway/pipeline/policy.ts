@@ -261,6 +261,11 @@ export interface PolicyDefinition<C extends z.ZodType = z.ZodType> {
   preflight?: boolean;
   /** Always answers: must be the last policy of a chain. */
   terminal?: boolean;
+  /**
+   * May send the request upstream again (retry) or answer it after a failed attempt (mock-fallback): the gateway then
+   * holds a request body in memory when its Content-Length is within the body limit, so that it can be sent again.
+   */
+  replaysRequest?: boolean;
   /** Where this configuration makes clients send secrets: redacted from the traffic log. */
   secrets?(config: z.output<C>): SecretNames;
   /** The upstreams this configuration forwards to (load-balance): a route naming none is proxied to these. */

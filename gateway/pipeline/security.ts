@@ -121,7 +121,7 @@ export function securityPolicy(design: Design, options: CompileOptions, warnings
       const label = `security (${requirements.map((r) => Object.keys(r).join(' + ')).join(' | ')})`;
       const ids = new Set(alternatives.flat().map((c) => c.policyId));
       const id = ids.size === 1 ? [...ids][0]! : 'security';
-      return { policy: { id, name: 'security', label, request: handler, preflight: false, secrets } };
+      return { policy: { id, name: 'security', label, request: handler, preflight: false, replaysRequest: false, secrets } };
     },
   };
 }

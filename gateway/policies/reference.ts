@@ -82,6 +82,9 @@ export function policiesReference(policies: readonly PolicyDefinition[], exports
   for (const policy of policies) {
     const schema = z.toJSONSchema(policy.config, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
     out.push(`## ${policy.id}`, '', `**${policy.title}** (${policy.phase} phase${policy.terminal ? ', terminal: must be last' : ''}${policy.preflight ? ', runs on CORS preflight' : ''}). ${policy.description}`, '');
+    if (policy.replaysRequest) {
+      out.push('Request bodies: held in memory when the Content-Length is within the body limit (`x-portico.limits.body`), so the request can be sent again; a larger or chunked body streams through and its request is not sent twice.', '');
+    }
     if (exports) {
       const row = exports.support.get(policy.id) ?? {};
       out.push(`Exports: ${exports.targets.map((t) => `${t} ${SUPPORT_WORDS[row[t] ?? 'no']}`).join(', ')}.`, '');

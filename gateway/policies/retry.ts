@@ -18,13 +18,15 @@ export const config = z
 /**
  * Retries failed upstream attempts of idempotent requests, with exponential backoff and jitter. An attempt fails when
  * the upstream cannot be reached, resets or times out before its response, or answers one of `statuses`. Nothing is
- * retried once the response has started to reach the client, nor a request with a body (it cannot be sent twice).
+ * retried once the response has started to reach the client. A request body is held in memory to be sent again when
+ * its Content-Length is within the body limit; a larger or chunked body streams and its request is not retried.
  */
 export default definePolicy({
   id: 'retry',
   title: 'Retry',
   description: 'Retries idempotent requests whose upstream attempt failed before the response started, with exponential backoff.',
   phase: 'request',
+  replaysRequest: true,
   config,
   example: { retries: 2, backoff: '100ms', statuses: [502, 503] },
   describe: (cfg) => `${cfg.retries} retries, backoff ${cfg.backoff}ms`,

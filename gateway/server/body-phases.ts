@@ -17,7 +17,10 @@ import { hasBody, type RouteRuntime } from './route-runtime.js';
 /** Reads the body and runs the request-body phase; returns who answered, or NEXT to go on (with `ctx.body` set). Synchronous without a body. */
 export function requestBodyPhase(runtime: RouteRuntime, bodyLimit: number, route: CompiledRoute, ctx: RequestContext, req: IncomingMessage, recorder: ExchangeRecorder | undefined): ChainResult | Promise<ChainResult> {
   ctx.validator = validatorFor(runtime, route, ctx);
-  if (!hasBody(req)) return runBodyPhase(route.bodyChain, ctx, 0, recorder?.timings);
+  if (!hasBody(req)) {
+    ctx.bodyRead = true;
+    return runBodyPhase(route.bodyChain, ctx, 0, recorder?.timings);
+  }
   return readThenRun(bodyLimit, route, ctx, req, recorder);
 }
 
@@ -38,9 +41,10 @@ async function readThenRun(bodyLimit: number, route: CompiledRoute, ctx: Request
     // The rest of the body stays unread: close the connection rather than parse it as the next request.
     const reply: Reply = { status: value.status, headers: { 'content-type': PROBLEM_CONTENT_TYPE, connection: 'close' }, body: JSON.stringify(value), reason: read.reason };
     const by = capped?.policy ?? { id: 'gateway', reason: 'request body' };
-    return { reply, by: { id: by.id, ...(by.name !== undefined && { name: by.name }), label: by.reason, preflight: false } };
+    return { reply, by: { id: by.id, ...(by.name !== undefined && { name: by.name }), label: by.reason, preflight: false, replaysRequest: false } };
   }
   ctx.body = read.body;
+  ctx.bodyRead = true;
   recorder?.requestBodyWhole(read.body);
   const result = runBodyPhase(route.bodyChain, ctx, 0, recorder?.timings);
   return result instanceof Promise ? await result : result;

@@ -11,7 +11,7 @@ import { ExchangeRecorder, type ExchangeSink } from './exchange-recorder.js';
 import { answerClientError } from './client-error.js';
 import { normalizePath } from './normalize-path.js';
 import { handleUpgrade } from './upgrade.js';
-import { RouteRuntime } from './route-runtime.js';
+import { hasBody, RouteRuntime } from './route-runtime.js';
 import { PlannedForward } from './planned-proxy.js';
 import { requestBodyPhase, responseBodyPhase } from './body-phases.js';
 
@@ -139,7 +139,7 @@ async function handle(state: State, req: IncomingMessage, res: ServerResponse, r
   if (result instanceof Promise) result = await result;
   if (recorder) recorder.consumer = ctx.consumer;
 
-  if (result === NEXT && route.bodyChain.length > 0 && !preflight) {
+  if (result === NEXT && !preflight && (route.bodyChain.length > 0 || (route.replaysRequest && fitsInMemory(req, state.table.bodyLimit)))) {
     result = requestBodyPhase(state.runtime, state.table.bodyLimit, route, ctx, req, recorder);
     if (result instanceof Promise) result = await result;
   }
@@ -157,7 +157,7 @@ async function handle(state: State, req: IncomingMessage, res: ServerResponse, r
     proxy(state, route, ctx, req, res, ctx.upstreamTarget ?? path + target.query, recorder);
     return;
   }
-  await state.runtime.mock(route, ctx, req, res, recorder, (status, headers, body) => respond(state, res, route, ctx, recorder, 'mock', status, headers, body), route.bodyChain.length > 0 ? { body: ctx.requestBody() } : undefined);
+  await state.runtime.mock(route, ctx, req, res, recorder, (status, headers, body) => respond(state, res, route, ctx, recorder, 'mock', status, headers, body), ctx.bodyRead ? { body: ctx.requestBody() } : undefined);
 }
 
 function proxy(state: State, route: CompiledRoute, ctx: RequestContext, req: IncomingMessage, res: ServerResponse, path: string, recorder: ExchangeRecorder | undefined): void {
@@ -176,12 +176,22 @@ function proxy(state: State, route: CompiledRoute, ctx: RequestContext, req: Inc
   const needsHooks = recorder !== undefined || ctx.responseHeaders !== undefined || route.responseChain.length > 0 || route.responseBodyChain.length > 0;
   const limit = ctx.requestBodyLimit;
   // A body read whole is sent from memory; a request without one streams its (ended, empty) self as usual.
-  const body = route.bodyChain.length > 0 ? ctx.requestBody() : undefined;
+  const body = ctx.bodyRead ? ctx.requestBody() : undefined;
   const options = body !== undefined ? { body } : limit && { maxRequestBody: limit.max };
   upstream.forward(req, res, path, needsHooks || limit !== undefined ? new ProxiedExchange(state, route, ctx, recorder) : undefined, options);
 }
 
 const EMPTY = Buffer.alloc(0);
+
+/**
+ * A request a policy may send again is held in memory only when its length is known and within the body limit
+ * (or it has none); a larger or chunked one streams as usual and is not sent twice.
+ */
+function fitsInMemory(req: IncomingMessage, limit: number): boolean {
+  if (!hasBody(req)) return true;
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] === undefined && length !== undefined && Number(length) <= limit;
+}
 
 /** Forwarding a policy shaped (timeout, retry, load-balance, mock-fallback): off the plain path, which stays as lean as it was. */
 function proxyPlanned(state: State, route: CompiledRoute, ctx: RequestContext, req: IncomingMessage, res: ServerResponse, path: string, recorder: ExchangeRecorder | undefined): void {
@@ -207,7 +217,7 @@ function proxyPlanned(state: State, route: CompiledRoute, ctx: RequestContext, r
     },
     mock(reason) {
       state.runtime
-        .mock(route, ctx, req, res, recorder, (status, headers, body) => respond(state, res, route, ctx, recorder, 'mock', status, headers, body), route.bodyChain.length > 0 ? { body: ctx.requestBody() } : undefined)
+        .mock(route, ctx, req, res, recorder, (status, headers, body) => respond(state, res, route, ctx, recorder, 'mock', status, headers, body), ctx.bodyRead ? { body: ctx.requestBody() } : undefined)
         .catch((error: unknown) => {
           if (recorder) recorder.error = `gateway error: ${(error as Error).message}`;
           sendProblem(res, problem(500, 'internal', 'Internal Server Error', 'The gateway failed while handling this request.'));
@@ -217,7 +227,7 @@ function proxyPlanned(state: State, route: CompiledRoute, ctx: RequestContext, r
           recorder?.done();
         });
     },
-  }, ctx.requestBodyLimit?.max, route.bodyChain.length > 0 ? ctx.requestBody() : undefined);
+  }, ctx.requestBodyLimit?.max, ctx.bodyRead ? ctx.requestBody() : undefined);
   if (recorder) planned.onAttempt = (upstream) => (recorder.upstream = upstream);
   planned.start();
 }

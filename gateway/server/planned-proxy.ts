@@ -5,7 +5,7 @@ import type { ForwardOptions, ProxyHooks, ProxyOutcome, Upstream } from '../prox
 
 /**
  * Forwarding shaped by policies (`ctx.upstreamPlan()`): attempts to upstreams a balancer picks, each with its own
- * timeout; retries (only for requests without a body, only before anything reached the client) after a backoff; and,
+ * timeout; retries (only for requests whose body, if any, was held in memory; only before anything reached the client) after a backoff; and,
  * when no attempt succeeded, the mock. Requests whose policies shaped nothing never come here.
  */
 
@@ -33,7 +33,8 @@ export class PlannedForward implements ProxyHooks {
   /** An attempt started and the balancer has not heard how it ended. */
   private inFlight = false;
   private over = false;
-  private readonly bodyless: boolean;
+  /** The request can be sent again: it has no body, or its body is held in memory. */
+  private readonly replayable: boolean;
   private readonly options: ForwardOptions | undefined;
 
   constructor(
@@ -48,7 +49,7 @@ export class PlannedForward implements ProxyHooks {
     /** The body read whole earlier (request-body phase): it can be sent again. */
     body: Buffer | undefined,
   ) {
-    this.bodyless = body !== undefined || hasNoBody(req);
+    this.replayable = body !== undefined || hasNoBody(req);
     const options: ForwardOptions = {};
     if (plan.timeoutMs !== undefined) options.timeoutMs = plan.timeoutMs;
     if (body !== undefined) options.body = body;
@@ -78,7 +79,7 @@ export class PlannedForward implements ProxyHooks {
     if (name === undefined || upstream === undefined) {
       const detail = name === undefined ? 'no upstream is healthy' : `upstream "${name}" is not defined`;
       this.over = true;
-      if (this.plan.mockFallback && this.bodyless) this.answers.mock(`${this.plan.mockFallback.reason}: ${detail}; answered from the mock`);
+      if (this.plan.mockFallback && this.replayable) this.answers.mock(`${this.plan.mockFallback.reason}: ${detail}; answered from the mock`);
       else this.answers.noUpstream(detail);
       return;
     }
@@ -92,7 +93,7 @@ export class PlannedForward implements ProxyHooks {
   }
 
   private canRetry(): boolean {
-    return this.bodyless && this.attempts <= (this.plan.retries ?? 0) && !this.res.headersSent && !this.res.destroyed;
+    return this.replayable && this.attempts <= (this.plan.retries ?? 0) && !this.res.headersSent && !this.res.destroyed;
   }
 
   private report(ok: boolean): void {
@@ -112,7 +113,7 @@ export class PlannedForward implements ProxyHooks {
       this.retry();
       return true;
     }
-    if (this.plan.mockFallback && this.bodyless && !this.res.destroyed) {
+    if (this.plan.mockFallback && this.replayable && !this.res.destroyed) {
       this.report(false);
       this.over = true;
       this.answers.mock(`${this.plan.mockFallback.reason}: ${failure.detail}${this.attempts > 1 ? ` (after ${this.attempts} attempts)` : ''}; answered from the mock`);
