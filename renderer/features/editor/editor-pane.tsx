@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { editor } from 'monaco-editor';
 import { useStore } from '../workspace/store';
 import type { Workspace } from '../workspace/workspace';
@@ -62,7 +62,15 @@ export function EditorPane({ ws }: { ws: Workspace }) {
   const reveal = useStore(ws.store, (s) => s.reveal);
   const scheme = useColorScheme();
 
+  // Created in a task of its own, after the window's first render: the two together held the UI thread > 200 ms.
+  const [ready, setReady] = useState(false);
   useEffect(() => {
+    const timer = setTimeout(() => setReady(true), 0);
+    return () => clearTimeout(timer);
+  }, []);
+
+  useEffect(() => {
+    if (!ready) return;
     const ed = m.editor.create(host.current!, {
       model: null,
       automaticLayout: true,
@@ -82,8 +90,9 @@ export function EditorPane({ ws }: { ws: Workspace }) {
     return () => {
       cursor.dispose();
       ed.dispose();
+      editorRef.current = null;
     };
-  }, [ws]);
+  }, [ws, ready]);
 
   useEffect(() => {
     m.editor.setTheme(scheme === 'dark' ? 'portico-dark' : 'portico-light');
@@ -103,7 +112,7 @@ export function EditorPane({ ws }: { ws: Workspace }) {
       if (state) ed.restoreViewState(state);
       ed.focus();
     }
-  }, [active, ws]);
+  }, [active, ws, ready]);
 
   useEffect(() => {
     const ed = editorRef.current;
@@ -112,7 +121,7 @@ export function EditorPane({ ws }: { ws: Workspace }) {
     ed.setPosition(position);
     ed.revealPositionInCenter(position);
     ed.focus();
-  }, [reveal, active]);
+  }, [reveal, active, ready]);
 
   return (
     <section className="editor-pane" aria-label="Editor">
