@@ -1,13 +1,15 @@
 // The reference proxy: http-proxy with a keep-alive agent and nothing else, i.e. the floor cost of the
-// library Portico's proxy is built on. Usage: node bench/bare-proxy.mjs <target URL> [port]
+// library Portico's proxy is built on; with `http-proxy-3` as third argument, the same with its maintained fork.
+// Usage: node bench/bare-proxy.mjs <target URL> [port] [http-proxy|http-proxy-3]
 import http from 'node:http';
-import httpProxy from 'http-proxy';
 
 const target = process.argv[2];
-if (!target) {
-  process.stderr.write('usage: node bench/bare-proxy.mjs <target URL> [port]\n');
+const library = process.argv[4] ?? 'http-proxy';
+if (!target || !['http-proxy', 'http-proxy-3'].includes(library)) {
+  process.stderr.write('usage: node bench/bare-proxy.mjs <target URL> [port] [http-proxy|http-proxy-3]\n');
   process.exit(2);
 }
+const httpProxy = (await import(library)).default;
 const agent = new http.Agent({ keepAlive: true });
 const proxy = httpProxy.createProxyServer({ agent });
 proxy.on('error', (error, _req, res) => {
@@ -22,7 +24,7 @@ proxy.on('error', (error, _req, res) => {
 const server = http.createServer((req, res) => proxy.web(req, res, { target }));
 server.keepAliveTimeout = 65_000;
 server.listen(Number(process.argv[3] ?? 0), '127.0.0.1', () => {
-  process.stdout.write(`bare http-proxy listening on http://127.0.0.1:${server.address().port} -> ${target}\n`);
+  process.stdout.write(`bare ${library} listening on http://127.0.0.1:${server.address().port} -> ${target}\n`);
 });
 const stop = () => {
   server.close(() => process.exit(0)).closeAllConnections();

@@ -2,7 +2,7 @@ import type { LoadResult, Probe } from './load.js';
 
 /** The bench's results: the table, the target checks, and the JSON written to bench/results/latest.json. */
 
-export type CaseId = 'direct' | 'bare' | 'nginx' | 'portico-off' | 'portico-log' | 'portico-log-own-core' | 'portico-policies' | 'portico-chain' | 'portico-mock' | 'portico-mock-dynamic' | 'prism';
+export type CaseId = 'direct' | 'bare' | 'bare3' | 'nginx' | 'portico-off' | 'portico-log' | 'portico-log-own-core' | 'portico-policies' | 'portico-chain' | 'portico-mock' | 'portico-mock-dynamic' | 'prism';
 
 export interface CaseRow {
   id: CaseId;
@@ -71,6 +71,7 @@ export function targets(rows: CaseRow[], startups: StartupResult[]): Target[] {
     check('full chain (jwt + rate-limit + validate-request + cache miss + headers + logging) / no-policy proxy', ratio(rps(get('portico-chain')), rps(get('portico-off'))), '≥ 0.6', (v) => v >= 0.6),
     check('mock / prism', ratio(rps(get('portico-mock')), rps(prism)), '≥ 10', (v) => v >= 10, prism?.state === 'reference' ? `prism not installed: against the reference figure ${prism.referenceRps} req/s measured earlier on this machine, not in this run` : undefined),
     { label: 'start-up medium design', ...(design?.medianMs !== undefined && { value: design.medianMs, met: design.medianMs < 300 }), unit: 'ms', target: '< 300 ms', ...(design?.error && { note: design.error }) },
+    { label: 'http-proxy-3 / http-proxy, both bare', ...optional(ratio(rps(get('bare3')), rps(get('bare')))), note: 'the fork Portico could switch to: see docs/architecture.md' },
     { label: 'nginx / bare http-proxy', ...optional(ratio(rps(get('nginx')), rps(get('bare')))), target: 'reference ≈ 3.7' },
     { label: 'portico no-policy / nginx', ...optional(ratio(rps(get('portico-off')), rps(get('nginx')))) },
   ];

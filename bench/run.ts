@@ -214,6 +214,8 @@ async function main(): Promise<void> {
     const cases: CaseDef[] = [
       { id: 'direct', name: 'direct', path: '/items', start: () => startNode('direct upstream', join(BENCH, 'upstream.mjs'), [], /listening on (http:\/\/\S+)/) },
       { id: 'bare', name: 'http-proxy bare', path: '/items', start: () => startNode('bare http-proxy', join(BENCH, 'bare-proxy.mjs'), [upstreamUrl], /listening on (http:\/\/\S+)/) },
+      // The maintained fork the issue names as an alternative: the same script on http-proxy-3.
+      { id: 'bare3', name: 'http-proxy-3 bare', path: '/items', start: () => startNode('bare http-proxy-3', join(BENCH, 'bare-proxy.mjs'), [upstreamUrl, '0', 'http-proxy-3'], /listening on (http:\/\/\S+)/) },
       {
         id: 'nginx',
         name: 'nginx reverse proxy',
