@@ -151,3 +151,22 @@ test('an `id` inside examples is data, not a schema id (GitHub: the same "id" in
   assert.deepEqual(json(mock({ headers: {} })), { id: 1, name: 'a' });
   assert.equal(ok(mock({ headers: {} })).headers[WARNING_HEADER], undefined, 'the example was checked against the schema');
 });
+
+test('a discriminated oneOf is mocked as one of its schemas, tagged with the value that selects it and nothing borrowed', () => {
+  const cat = { type: 'object', required: ['petType', 'name'], properties: { petType: { type: 'string' }, name: { type: 'string' }, lives: { type: 'integer' } } };
+  const dog = { type: 'object', required: ['petType', 'name'], properties: { petType: { type: 'string' }, name: { type: 'string' }, bark: { type: 'boolean' } } };
+  const schema = { oneOf: [{ $ref: '#/components/schemas/Cat' }, { $ref: '#/components/schemas/Dog' }], discriminator: { propertyName: 'petType', mapping: { cat: '#/components/schemas/Cat', dog: '#/components/schemas/Dog' } } };
+  const document = { ...doc({ '/x': { get: { responses: { '200': json200(schema) } } } }), components: { schemas: { Cat: cat, Dog: dog } } };
+  const m = mockerOf(document);
+  const seen = new Set<string>();
+  for (let i = 0; i < 12; i++) {
+    const pet = json(m({ headers: { prefer: 'dynamic=true' } })) as Record<string, unknown>;
+    const branch = pet.petType === 'cat' ? cat : pet.petType === 'dog' ? dog : undefined;
+    assert.ok(branch, `tagged with a mapped value: ${JSON.stringify(pet)}`);
+    seen.add(pet.petType as string);
+    // Before, the mock made the other branch fail on purpose (a Cat with "bark": "x") to satisfy a plain oneOf.
+    for (const key of Object.keys(pet)) assert.ok(key in branch.properties, `${key} belongs to ${pet.petType as string}: ${JSON.stringify(pet)}`);
+    assert.ok(ok(m({ headers: { prefer: 'dynamic=true' } })).headers[WARNING_HEADER] === undefined);
+  }
+  assert.deepEqual([...seen].sort(), ['cat', 'dog'], 'dynamic mocks vary the branch');
+});

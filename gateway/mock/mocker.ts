@@ -3,6 +3,7 @@ import type { Design, Node } from '../openapi/design.js';
 import type { Operation } from '../openapi/operations.js';
 import { ajvFor, schemaCheck } from '../validation/ajv.js';
 import { isJsonMediaType, parseMediaType } from '../validation/media-type.js';
+import { isXmlMediaType, toXml } from './xml.js';
 import { generateValid } from './generate.js';
 import { negotiate, orderMediaTypes } from './negotiate.js';
 import { parsePrefer } from './prefer.js';
@@ -218,7 +219,11 @@ function buildBody(
     if (!check(value)) warning = `example does not match the schema (${check.errors.length} violation${check.errors.length === 1 ? '' : 's'})`;
   }
   if (!found) return {};
-  return { body: serialize(value, contentType), ...(warning !== undefined && { warning }) };
+  // A value for an XML media type is written as XML: generated ones, and examples written as YAML/JSON data (an
+  // example string is the XML itself).
+  const xml = isXmlMediaType(contentType) && !Buffer.isBuffer(value) && (!fromExample || (value !== null && typeof value === 'object'));
+  const body = xml ? Buffer.from(toXml(design, schema, value)) : serialize(value, contentType);
+  return { body, ...(warning !== undefined && { warning }) };
 }
 
 function exampleValue(design: Design, examples: Node, name: string): { value: unknown } | undefined {

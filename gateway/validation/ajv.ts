@@ -15,7 +15,8 @@ import type { Design, Node } from '../openapi/design.js';
  * The files Ajv sees are adapted copies, never the design's own values:
  * - `required` drops properties that are `readOnly` (for requests) or `writeOnly` (for responses), as OpenAPI says;
  * - 3.0 `nullable` without a `type` is dropped (OpenAPI 3.0.3: it only widens an explicit `type`);
- * - 3.1 `nullable` is dropped: it is not a 3.1 keyword (`type: [T, 'null']` is), so it must not admit null.
+ * - 3.1 `nullable` is dropped: it is not a 3.1 keyword (`type: [T, 'null']` is), so it must not admit null;
+ * - a `discriminator` selects its `oneOf`/`anyOf` branch by value (see applyDiscriminator).
  */
 
 export type Direction = 'request' | 'response';
@@ -121,6 +122,8 @@ function createAjv(design: Design, direction: Direction): AnyAjv {
     logger: quiet,
     // Unknown formats are not errors: OpenAPI lets a description name any format.
     validateFormats: true,
+    // OpenAPI's discriminator, as adaptFile rewrites it (see applyDiscriminator).
+    discriminator: true,
   } as const;
   const { Ajv2020, AjvDraft04, addFormats } = ajvModules();
   const ajv: AnyAjv = design.version === '3.1' ? new Ajv2020(options) : new AjvDraft04(options);
@@ -161,6 +164,7 @@ export function adaptFile(value: unknown, version: Design['version'], direction:
         return !(property && typeof property === 'object' && (property as Record<string, unknown>)[skip] === true);
       });
     }
+    if (out.discriminator !== undefined) applyDiscriminator(out);
     if (version === '3.0' && 'nullable' in out && out.type === undefined) delete out.nullable;
     // 3.1 has no `nullable` (type: [..., 'null'] instead); Ajv would otherwise honour it.
     if (version === '3.1' && typeof out.nullable === 'boolean') delete out.nullable;
@@ -169,6 +173,45 @@ export function adaptFile(value: unknown, version: Design['version'], direction:
   };
   return walk(value, undefined);
 }
+
+/**
+ * OpenAPI's `discriminator` picks the branch of a `oneOf`/`anyOf` by a property's value (through `mapping`, or the
+ * schema's name in components), which JSON Schema does not know: with open object branches a valid Dog also matches
+ * Cat, and `oneOf` refused it. Each branch gets the values that select it as an `enum` on that property, so the
+ * branches exclude each other; for `oneOf`, Ajv's own `discriminator` keyword (which takes no `mapping`) then validates
+ * only the selected branch and reports only its errors. A discriminator that cannot be expressed so (a branch no value
+ * selects) is dropped: the plain `oneOf`/`anyOf` applies, as before.
+ */
+function applyDiscriminator(schema: Record<string, unknown>): void {
+  const discriminator = schema.discriminator as { propertyName?: unknown; mapping?: unknown } | null;
+  delete schema.discriminator;
+  if (!discriminator || typeof discriminator.propertyName !== 'string') return;
+  const tag = discriminator.propertyName;
+  const kind = Array.isArray(schema.oneOf) ? 'oneOf' : Array.isArray(schema.anyOf) ? 'anyOf' : undefined;
+  if (!kind) return;
+  const branches = schema[kind] as unknown[];
+  const refOf = (branch: unknown) => (branch && typeof branch === 'object' && typeof (branch as { $ref?: unknown }).$ref === 'string' ? normalizeRef((branch as { $ref: string }).$ref) : undefined);
+  const explicit = new Map<string, string[]>();
+  if (discriminator.mapping && typeof discriminator.mapping === 'object') {
+    for (const [value, target] of Object.entries(discriminator.mapping as Record<string, unknown>)) {
+      if (typeof target !== 'string') continue;
+      // A bare name stands for the schema of that name in components (OpenAPI 3.0.3 §4.7.25).
+      const ref = normalizeRef(/[#/]/.test(target) ? target : `#/components/schemas/${target}`);
+      explicit.set(ref, [...(explicit.get(ref) ?? []), value]);
+    }
+  }
+  const values = branches.map((branch) => {
+    const ref = refOf(branch);
+    if (ref === undefined) return [];
+    return explicit.get(ref) ?? [decodeURIComponent(ref.slice(ref.lastIndexOf('/') + 1))];
+  });
+  const all = values.flat();
+  if (values.some((v) => v.length === 0) || new Set(all).size !== all.length) return;
+  schema[kind] = branches.map((branch, i) => ({ properties: { [tag]: { enum: values[i] } }, required: [tag], allOf: [branch] }));
+  if (kind === 'oneOf') schema.discriminator = { propertyName: tag };
+}
+
+const normalizeRef = (ref: string) => ref.replace(/^\.\//, '');
 
 const DATA_KEYS = new Set(['example', 'examples', 'default', 'enum', 'const', 'x-examples']);
 const ANNOTATION_KEYS = new Set(['example', 'examples', 'x-examples']);
@@ -185,6 +228,9 @@ export function describeError(error: ErrorObject): { pointer: string; message: s
   } else if (error.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
     pointer = `${pointer}/${escape(params.additionalProperty)}`;
     message = 'is not allowed (no such property)';
+  } else if (error.keyword === 'discriminator' && typeof params.tag === 'string') {
+    pointer = `${pointer}/${escape(params.tag)}`;
+    message = params.error === 'mapping' ? `${JSON.stringify(params.tagValue)} selects none of the schemas (discriminator)` : 'must be a string that selects the schema (discriminator)';
   } else if (error.keyword === 'enum' && Array.isArray(params.allowedValues)) {
     message = `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
   }

@@ -131,3 +131,33 @@ test('validators compile lazily: creating one for every operation costs nothing 
   assert.equal(validators[3]!(request({ query: 'q=3' })).ok, true);
   assert.equal(validators[3]!(request({ query: 'q=4' })).ok, false);
 });
+
+test('a discriminator selects its oneOf branch (mapping or schema name): an open object is checked against that branch only', () => {
+  const pet = (version: string, discriminator: Record<string, unknown>) =>
+    validatorOf(
+      {
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { oneOf: [{ $ref: '#/components/schemas/Cat' }, { $ref: '#/components/schemas/Dog' }], discriminator } } },
+        },
+      },
+      version,
+      {
+        Cat: { type: 'object', required: ['petType', 'name'], properties: { petType: { type: 'string' }, name: { type: 'string' }, lives: { type: 'integer' } } },
+        Dog: { type: 'object', required: ['petType', 'name'], properties: { petType: { type: 'string' }, name: { type: 'string' }, bark: { type: 'boolean' } } },
+      },
+    );
+  for (const version of ['3.0.3', '3.1.0']) {
+    const mapped = pet(version, { propertyName: 'petType', mapping: { cat: '#/components/schemas/Cat', dog: 'Dog' } });
+    // Both branches accept {petType, name}: without the discriminator, oneOf refused every pet.
+    assert.deepEqual(mapped(request({ body: { petType: 'dog', name: 'Rex' } })), { ok: true, body: { petType: 'dog', name: 'Rex' } }, version);
+    assert.equal(mapped(request({ body: { petType: 'cat', name: 'Tom', lives: 9 } })).ok, true);
+    assert.deepEqual(failed(mapped(request({ body: { petType: 'dog', name: 'Rex', bark: 'loud' } }))).errors.map((e) => [e.pointer, e.message]), [['/bark', 'must be boolean']], 'only the selected branch reports');
+    assert.deepEqual(failed(mapped(request({ body: { petType: 'bird', name: 'Tweety' } }))).errors.map((e) => [e.pointer, e.message]), [['/petType', '"bird" selects none of the schemas (discriminator)']]);
+    assert.equal(failed(mapped(request({ body: { name: 'Nobody' } }))).errors[0]!.pointer, '/petType');
+    // Without a mapping, the schemas' names select them.
+    const named = pet(version, { propertyName: 'petType' });
+    assert.equal(named(request({ body: { petType: 'Dog', name: 'Rex' } })).ok, true);
+    assert.equal(named(request({ body: { petType: 'dog', name: 'Rex' } })).ok, false);
+  }
+});
