@@ -208,8 +208,13 @@ test('virtualised list pages through the log as it scrolls', async ({ app }) => 
   await expect(page.locator('.xmore')).toHaveCount(0);
   // Scrolled down, new arrivals do not move the rows in view.
   await list.evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
-  const before = await page.getByTestId('exchange-row').nth(5).boundingBox();
-  const id = await page.getByTestId('exchange-row').nth(5).getAttribute('data-id');
+  // The virtualiser renders the rows of the new position on its next frame.
+  const row = page.getByTestId('exchange-row').nth(5);
+  await expect(row).toBeVisible();
+  await page.waitForTimeout(200);
+  const id = await row.getAttribute('data-id');
+  const before = await page.locator(`[data-testid=exchange-row][data-id="${id}"]`).boundingBox();
+  expect(before).not.toBeNull();
   await fetch(`${gateway}/pets/999`).then((r) => r.arrayBuffer());
   await page.waitForTimeout(800);
   const same = page.locator(`[data-testid=exchange-row][data-id="${id}"]`);
