@@ -31,6 +31,8 @@ const LARGE_MODEL_OPTIONS: editor.IEditorOptions & editor.IGlobalEditorOptions =
   guides: { indentation: false, bracketPairs: false, highlightActiveIndentation: false },
   bracketPairColorization: { enabled: false },
   smoothScrolling: false,
+  // Computed in the editor worker over the whole model: it posted GitHub's 347k lines to it (~150 ms on the UI thread).
+  unicodeHighlight: { ambiguousCharacters: false, invisibleCharacters: false, nonBasicASCII: false },
 };
 const MODEL_OPTIONS: editor.IEditorOptions & editor.IGlobalEditorOptions = {
   minimap: { enabled: true, renderCharacters: false, scale: 1 },
@@ -48,6 +50,7 @@ const MODEL_OPTIONS: editor.IEditorOptions & editor.IGlobalEditorOptions = {
   guides: { indentation: true, bracketPairs: false, highlightActiveIndentation: true },
   bracketPairColorization: { enabled: true },
   smoothScrolling: true,
+  unicodeHighlight: { ambiguousCharacters: true, invisibleCharacters: true, nonBasicASCII: 'inUntrustedWorkspace' },
 };
 
 export const isLargeModel = (model: Pick<editor.ITextModel, 'getValueLength' | 'getLineCount'>) => model.getValueLength() > LARGE_MODEL_CHARS || model.getLineCount() > LARGE_MODEL_LINES;
