@@ -45,7 +45,19 @@ const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined
 const ms = (n: number) => (n < 1 ? '<1' : n.toFixed(0));
 const fmt = (n: number | undefined, digits = 2) => (n === undefined ? '–' : n.toFixed(digits));
 
-export function targets(rows: CaseRow[], startups: StartupResult[]): Target[] {
+/** Logging on / off: one pair's ratio, or with BENCH_ROUNDS the median of the rounds' ratios and their range. */
+function loggingCheck(rounds: number[], single: number | undefined): Target {
+  const label = 'logging on / logging off (the whole gateway on one core)';
+  const about = "the log's worker drains the spool at nice 19 on the same core: the requests come first";
+  if (rounds.length < 2) return { label, ...(single !== undefined && { value: single, met: single >= 0.9 }), target: '≥ 0.9', note: about };
+  const sorted = [...rounds].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  const median = sorted.length % 2 ? sorted[Math.floor(middle)]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  const list = rounds.map((r) => r.toFixed(2)).join(', ');
+  return { label, value: median, met: median >= 0.9, target: '≥ 0.9', note: `median of ${rounds.length} rounds (${list}); ${about}` };
+}
+
+export function targets(rows: CaseRow[], startups: StartupResult[], extra: { loggingRounds?: number[] } = {}): Target[] {
   const get = (id: CaseId) => rows.find((r) => r.id === id);
   const check = (label: string, value: number | undefined, target: string, ok: (v: number) => boolean, note?: string): Target => ({
     label,
@@ -57,7 +69,7 @@ export function targets(rows: CaseRow[], startups: StartupResult[]): Target[] {
   const design = startups.find((s) => s.name === 'medium design');
   return [
     check('proxy no-policy / bare http-proxy', ratio(rps(get('portico-off')), rps(get('bare'))), '≥ 0.9', (v) => v >= 0.9),
-    check('logging on / logging off (the whole gateway on one core)', ratio(rps(get('portico-log')), rps(get('portico-off'))), '≥ 0.9', (v) => v >= 0.9, 'the log\'s worker drains the spool at nice 19 on the same core: the requests come first'),
+    loggingCheck(extra.loggingRounds ?? [], ratio(rps(get('portico-log')), rps(get('portico-off')))),
     {
       label: "logging on / logging off (log worker on the load's core)",
       ...optional(ratio(rps(get('portico-log-own-core')), rps(get('portico-off')))),
