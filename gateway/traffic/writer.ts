@@ -15,7 +15,7 @@ import { createRedactor, type RedactOptions, type Redactor } from './redact.js';
  * Measured with test-support/bench-writer.ts on a 2-core VM: append alone ~0.05 µs; append + redaction + its share
  * of a 100-row commit ~11-13 µs per exchange when the machine is quiet (~80k rows/s). The commit that crosses SQLite's
  * auto-checkpoint (1000 WAL pages, ~3.5k exchanges) takes 12-19 ms instead of <1 ms, which is why the log's worker
- * turns auto-checkpoints off (`autoCheckpoint: false`) and checkpoints when idle.
+ * turns auto-checkpoints off and checkpoints when idle.
  */
 
 export interface TrafficLogOptions {
@@ -23,8 +23,6 @@ export interface TrafficLogOptions {
   batchMs?: number;
   /** Extra names to redact, e.g. the design's apiKey header and query names. */
   redact?: RedactOptions;
-  /** SQLite's automatic WAL checkpoints (default true); off, the owner must checkpoint. */
-  autoCheckpoint?: boolean;
   /** Ids (ascending) of the exchanges just committed, e.g. for `traffic.appended` events. */
   onCommitted?: (ids: number[]) => void;
   /**
@@ -74,7 +72,6 @@ export function openTrafficLog(file: string, options: TrafficLogOptions = {}): T
   const inserter = createExchangeInserter(db, redactor);
   // Truncate the WAL back to this size after a burst made it grow.
   db.pragma('journal_size_limit = 67108864');
-  if (options.autoCheckpoint === false) db.pragma('wal_autocheckpoint = 0');
 
   let queue: Exchange[] = [];
   let timer: NodeJS.Timeout | undefined;
