@@ -24,6 +24,8 @@ const LINT_WAIT_MS = Number(process.env.UI_SCALE_WAIT_MS ?? 300_000);
  * unless UI_SCALE_PROFILE_WAIT=1.
  */
 const PROFILE = process.env.UI_SCALE_PROFILE === '1';
+const TRACE = process.env.UI_SCALE_TRACE === '1';
+const TRACE_BOOT = process.env.UI_SCALE_TRACE === 'boot';
 
 const TARGETS = {
   editorReadyMs: 3000,
@@ -208,6 +210,8 @@ async function run(): Promise<void> {
       await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
       await cdp.send('Profiler.start');
     }
+    // UI_SCALE_TRACE=boot: the trace covers opening instead (navigation → editor ready + 3 s).
+    if (TRACE_BOOT) await browser.startTracing(page, { path: join(root, 'bench', 'results', 'ui-scale-trace.json'), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel'] });
     const navigationStartedAt = Date.now();
     await page.goto(ui.url);
     // The profile's clock counts from Profiler.start (≈ navigationStartedAt), the page's from its time origin: the
@@ -222,6 +226,11 @@ async function run(): Promise<void> {
       120_000,
     );
     report('editor ready', result.editorReadyMs);
+    if (TRACE_BOOT) {
+      await page.waitForTimeout(3_000);
+      await browser.stopTracing();
+      process.stdout.write(`trace written: bench/results/ui-scale-trace.json\n`);
+    }
 
     // Docs and first lint, whichever comes first.
     const docs = (async () => {
@@ -246,6 +255,9 @@ async function run(): Promise<void> {
     report('docs rendered', result.docsRenderedMs);
 
     // An edit at the top of the root file, then keystrokes into it while its lint runs.
+    // UI_SCALE_TRACE=1: a Chromium trace of the editing phase (layout, paint, style, tasks), which names the native
+    // work a CPU profile shows only as "(program)". Open bench/results/ui-scale-trace.json in chrome://tracing or Perfetto.
+    if (TRACE) await browser.startTracing(page, { path: join(root, 'bench', 'results', 'ui-scale-trace.json'), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel'] });
     const editStartedAt = await page.evaluate(() => performance.now());
     await page.locator('.monaco-editor textarea').first().focus();
     await page.keyboard.press('Control+Home');
@@ -276,6 +288,11 @@ async function run(): Promise<void> {
       await page.waitForTimeout(KEY_DELAY_MS);
     }
     const typedAt = await page.evaluate(() => performance.now());
+    if (TRACE) {
+      await page.waitForTimeout(3_000); // the edit's lint answer and what it sets off
+      await browser.stopTracing();
+      process.stdout.write(`trace written: bench/results/ui-scale-trace.json\n`);
+    }
     result.editApplied = await page.evaluate(() => Array.from(document.querySelectorAll('.monaco-editor .view-line')).some((l) => (l.textContent ?? '').includes('x-bench-edit')));
     if (!result.editApplied) {
       const focused = await page.evaluate(() => `${document.activeElement?.tagName}.${document.activeElement?.className}`);
