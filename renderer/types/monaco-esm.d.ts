@@ -2,6 +2,9 @@
 declare module 'monaco-editor/esm/vs/editor/edcore.main.js' {
   export * from 'monaco-editor';
 }
+declare module 'monaco-editor/esm/vs/editor/editor.api.js' {
+  export * from 'monaco-editor';
+}
 declare module 'monaco-editor/esm/vs/basic-languages/yaml/yaml.contribution.js';
 declare module 'monaco-editor/esm/vs/language/json/monaco.contribution.js';
 declare module 'monaco-yaml/yaml.worker.js';
