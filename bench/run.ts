@@ -5,12 +5,13 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
+import { interleaveLogging, type InterleavedResult } from './interleave.js';
 import { measure, probe, warmUp, type LoadSettings } from './load.js';
 import { cpuUtilization, foreignCpus, sampleCpu, stolenCpus, topOthers } from './noise.js';
 import { findNginx, startNginx } from './nginx.js';
 import { perRequest, sampleProcessCpu } from './thread-cpu.js';
 import { canPin, childGroups, describeOutput, installCleanup, pinSelf, start, stop, stopAll, waitForOutput, type Child } from './processes.js';
-import { formatStartups, formatTable, formatTargets, rps, targets, type CaseId, type CaseRow, type StartupResult } from './report.js';
+import { formatStartups, formatTable, formatTargets, targets, type CaseId, type CaseRow, type StartupResult } from './report.js';
 import { MEDIUM_DESIGN, writeMediumDesign } from './generate-design.js';
 
 /**
@@ -33,8 +34,10 @@ const settings: LoadSettings = {
   connections: positive('BENCH_CONNECTIONS', 50),
   pipelining: 1,
 };
-const ROUNDS = Math.round(positive('BENCH_ROUNDS', 1));
-const loggingRounds: number[] = [];
+// Logging on / off, interleaved (interleave.ts): this many pairs of turns of BENCH_TURN_SECONDS each.
+const PAIRS = Math.round(positive('BENCH_PAIRS', 16, true));
+const turnSettings: LoadSettings = { ...settings, seconds: positive('BENCH_TURN_SECONDS', 1) };
+let interleaved: InterleavedResult | undefined;
 // Read before pinning this process, which narrows what availableParallelism() reports.
 const CPUS = availableParallelism();
 // Pinning (Linux, ≥ 2 CPUs): the system under test alone on the last CPU; load generator and upstream on the others.
@@ -112,12 +115,6 @@ interface CaseDef {
   after?(): string | undefined;
 }
 
-function loggingRatio(off: CaseRow | undefined, logged: CaseRow | undefined): number | undefined {
-  const a = rps(logged);
-  const b = rps(off);
-  return a !== undefined && b !== undefined && b > 0 ? a / b : undefined;
-}
-
 async function runCase(def: CaseDef): Promise<CaseRow> {
   const base = { id: def.id, name: def.name };
   if (def.skip) return { ...base, state: 'skipped', note: def.skip };
@@ -141,7 +138,8 @@ async function runCase(def: CaseDef): Promise<CaseRow> {
     if (atLoadEnd) notes.push(atLoadEnd);
     await stop(running.child);
     notes.push(def.after?.() ?? '');
-    process.stdout.write(`${Math.round(load.requestsPerSec)} req/s\n`);
+    const cost = sutCpu ? `, ${sutCpu.mainUs.toFixed(1)} / ${sutCpu.processUs.toFixed(1)} µs CPU per request (event loop / process)` : '';
+    process.stdout.write(`${Math.round(load.requestsPerSec)} req/s${cost}\n`);
     return { ...base, state: 'measured', load, probe: first, cpu, ...(sutCpu && { sutCpu }), ...(notes.some(Boolean) && { note: notes.filter(Boolean).join('; ') }) };
   } catch (error) {
     const message = (error as Error).message.replace(/\s+/g, ' ');
@@ -286,17 +284,18 @@ async function main(): Promise<void> {
       });
     }
     for (const def of cases.filter((c) => wanted(c.id))) rows.push(await runCase(def));
-    // BENCH_ROUNDS=N: logging off and on again, alternately, N - 1 more times. On a shared VM one pair of 8 s runs
-    // swings ±5 % or more; the target check then takes the median of the rounds' ratios.
-    const loggingOff = cases.find((c) => c.id === 'portico-off');
-    const loggingOn = cases.find((c) => c.id === 'portico-log');
-    if (loggingOff && loggingOn && wanted(loggingOff.id) && wanted(loggingOn.id)) {
-      const first = loggingRatio(rows.find((r) => r.id === loggingOff.id), rows.find((r) => r.id === loggingOn.id));
-      if (first !== undefined) loggingRounds.push(first);
-      for (let round = 2; round <= ROUNDS; round++) {
-        process.stdout.write(`  round ${round} of ${ROUNDS}:\n`);
-        const ratio = loggingRatio(await runCase(loggingOff), await runCase(loggingOn));
-        if (ratio !== undefined) loggingRounds.push(ratio);
+    if (wanted('portico-off') && wanted('portico-log') && PAIRS > 0) {
+      const proxyArgs = (name: string, log: boolean) => [join(FIXTURES, 'proxy.yaml'), '--port', '0', '--upstream', upstreamUrl, ...(log ? [] : ['--no-log']), '--data', dataDir(name)];
+      process.stdout.write(`- logging off and on, both running, interleaved: ${PAIRS} pairs of ${turnSettings.seconds} s turns\n`);
+      try {
+        const off = await portico('portico, logging off', proxyArgs('interleaved-off', false));
+        const on = await portico('portico, logging on', proxyArgs('interleaved-on', true));
+        for (const g of [off, on]) await warmUp(`${g.url}/items`, settings);
+        const contender = (g: Running) => ({ url: `${g.url}/items`, pid: g.child.proc.pid });
+        interleaved = await interleaveLogging(contender(off), contender(on), PAIRS, turnSettings, (line) => process.stdout.write(line));
+        await Promise.all([stop(off.child), stop(on.child)]);
+      } catch (error) {
+        process.stdout.write(`  failed: ${(error as Error).message}\n`);
       }
     }
     if (!prism && wanted('prism')) rows.push({ id: 'prism', name: 'prism mock (reference)', state: 'reference', referenceRps: PRISM_REFERENCE_RPS, note: `not installed: ~${PRISM_REFERENCE_RPS} req/s measured earlier on this machine, not in this run` });
@@ -314,7 +313,7 @@ async function main(): Promise<void> {
     rmSync(tmp, { recursive: true, force: true });
   }
 
-  const checks = targets(rows, startups, { loggingRounds });
+  const checks = targets(rows, startups, { interleaved });
   process.stdout.write(`\n${formatTable(rows, pin)}\n\n${formatStartups(startups)}\n\n${formatTargets(checks)}\n`);
   for (const row of rows.filter((r) => r.state === 'failed')) process.stdout.write(`\n${row.name} failed:\n  ${row.note}\n`);
 
@@ -330,6 +329,7 @@ async function main(): Promise<void> {
     nginx: nginxBinary ?? null,
     prism: prism ? PRISM : { reference: PRISM_REFERENCE_RPS },
     cases: rows,
+    loggingInterleaved: interleaved ?? null,
     startup: startups,
     targets: checks,
     wallSeconds: (Date.now() - started) / 1000,

@@ -1,0 +1,82 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { measure, type LoadSettings } from './load.js';
+import { sampleProcessCpu } from './thread-cpu.js';
+
+/**
+ * Logging on against logging off, measured in one environment. On this VM the same gateway runs anywhere between
+ * 16k and 20k req/s from one 8 s run to the next (its CPU per request moves as much: the host, not the gateway), so
+ * two runs a minute apart compare the host's moods more than the log. Here both gateways run at once, pinned to the
+ * same CPU, and take the load in turns of a few seconds, in the order off-on, on-off, off-on, ...; each pair gives a
+ * ratio and the figure is their median. Before each turn the logging gateway is let finish draining its spool: its
+ * worker then never drains on the other gateway's turn (which would flatter logging), and each of its turns starts,
+ * like a fresh run, with nothing left to drain.
+ */
+
+export interface Contender {
+  url: string;
+  pid: number | undefined;
+}
+
+export interface InterleavedResult {
+  /** Per pair: logging on / logging off. */
+  ratios: number[];
+  offRps: number[];
+  onRps: number[];
+  /** Event loop µs per request, per turn. */
+  offLoopUs: number[];
+  onLoopUs: number[];
+}
+
+/**
+ * Waits until the process has used less than 5 % of a CPU in each of five 100 ms windows in a row (its worker has
+ * drained, and is not merely between two steps), at most `timeoutMs`.
+ */
+async function quiet(pid: number | undefined, timeoutMs = 15_000): Promise<void> {
+  const until = performance.now() + timeoutMs;
+  let last = sampleProcessCpu(pid);
+  let calm = 0;
+  while (last && calm < 5 && performance.now() < until) {
+    await sleep(100);
+    const now = sampleProcessCpu(pid);
+    if (!now) return;
+    calm = now.processMs - last.processMs < 5 ? calm + 1 : 0;
+    last = now;
+  }
+}
+
+async function turn(contender: Contender, settings: LoadSettings): Promise<{ rps: number; loopUs: number | undefined }> {
+  const before = sampleProcessCpu(contender.pid);
+  const load = await measure(contender.url, settings);
+  const after = sampleProcessCpu(contender.pid);
+  const loopUs = before && after && load.total > 0 ? ((after.mainMs - before.mainMs) * 1000) / load.total : undefined;
+  return { rps: load.requestsPerSec, loopUs };
+}
+
+export async function interleaveLogging(off: Contender, on: Contender, pairs: number, settings: LoadSettings, progress: (line: string) => void): Promise<InterleavedResult> {
+  const result: InterleavedResult = { ratios: [], offRps: [], onRps: [], offLoopUs: [], onLoopUs: [] };
+  for (let pair = 0; pair < pairs; pair++) {
+    const order = pair % 2 === 0 ? ([off, on] as const) : ([on, off] as const);
+    const measured = new Map<Contender, { rps: number; loopUs: number | undefined }>();
+    for (const contender of order) {
+      await quiet(on.pid);
+      measured.set(contender, await turn(contender, settings));
+    }
+    const a = measured.get(off)!;
+    const b = measured.get(on)!;
+    result.offRps.push(a.rps);
+    result.onRps.push(b.rps);
+    if (a.loopUs !== undefined) result.offLoopUs.push(a.loopUs);
+    if (b.loopUs !== undefined) result.onLoopUs.push(b.loopUs);
+    result.ratios.push(b.rps / a.rps);
+    const us = (x: number | undefined) => (x === undefined ? '' : `, ${x.toFixed(1)} µs loop/req`);
+    progress(`  pair ${pair + 1} of ${pairs}: off ${Math.round(a.rps)} req/s${us(a.loopUs)}; on ${Math.round(b.rps)} req/s${us(b.loopUs)}; ratio ${(b.rps / a.rps).toFixed(2)}\n`);
+  }
+  return result;
+}
+
+export function median(values: readonly number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = sorted.length / 2;
+  return sorted.length % 2 ? sorted[Math.floor(middle)]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
