@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RpcError } from '../contract/index.js';
 import { createApi } from '../../renderer/api/client.js';
-import { httpTransport, type EventSourceConstructor } from '../../renderer/api/http-transport.js';
+import { httpTransport, LARGE_ANSWER_BYTES, type EventSourceConstructor } from '../../renderer/api/http-transport.js';
 import { ipcTransport } from '../../renderer/api/ipc-transport.js';
 import { startHttpHost } from './http.js';
 import { createDispatcher } from './rpc.js';
@@ -73,6 +73,30 @@ test('createApi over the HTTP transport, against a real host', async () => {
     // An engine that is gone: an internal error, not a crash.
     const gone = createApi(httpTransport({ baseUrl: 'http://127.0.0.1:1', token: 'x' }));
     await assert.rejects(gone.call('gateway.status', {}), (e: RpcError) => e.code === 'internal' && /cannot reach/.test(e.message));
+  } finally {
+    await host.close();
+  }
+});
+
+test('the HTTP transport hands large answers to parseLarge as bytes, and small ones not', async () => {
+  const dispatcher = createDispatcher(fakeHandlers(), { logError: () => undefined });
+  const host = await startHttpHost({ dispatcher });
+  try {
+    const sizes: number[] = [];
+    const parseLarge = async (bytes: ArrayBuffer) => {
+      sizes.push(bytes.byteLength);
+      return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
+    };
+    const api = createApi(httpTransport({ baseUrl: host.origin, token: host.token, parseLarge }));
+    const large = await api.call('files.read', { path: 'large.yaml' });
+    assert.equal(large.text, 'é'.repeat(600_000));
+    assert.equal(sizes.length, 1);
+    assert.ok(sizes[0]! >= LARGE_ANSWER_BYTES, `${sizes[0]} bytes`);
+    assert.equal((await api.call('files.read', { path: 'a.yaml' })).text, 'text of a.yaml');
+    assert.equal(sizes.length, 1, 'a small answer is parsed where it arrives');
+
+    const failing = createApi(httpTransport({ baseUrl: host.origin, token: host.token, parseLarge: () => Promise.reject(new Error('worker gone')) }));
+    await assert.rejects(failing.call('files.read', { path: 'large.yaml' }), (e: RpcError) => e.code === 'internal' && /unexpected answer/.test(e.message));
   } finally {
     await host.close();
   }

@@ -2,6 +2,7 @@ import type { Api } from '../../gateway/contract/index.js';
 import { createApi } from './client.js';
 import { httpTransport } from './http-transport.js';
 import { findBridge, ipcTransport } from './ipc-transport.js';
+import { parseOffThread } from './parse-off-thread.js';
 
 /**
  * The transport is chosen once, at start: inside the desktop app the preload's bridge (IPC), else HTTP to the
@@ -9,7 +10,7 @@ import { findBridge, ipcTransport } from './ipc-transport.js';
  */
 export function createDefaultApi(): Api {
   const bridge = findBridge();
-  return createApi(bridge ? ipcTransport(bridge) : httpTransport());
+  return createApi(bridge ? ipcTransport(bridge) : httpTransport({ parseLarge: parseOffThread }));
 }
 
 export { createApi, type Transport } from './client.js';

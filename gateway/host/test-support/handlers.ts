@@ -11,6 +11,8 @@ export function fakeHandlers(overrides: Partial<Handlers> = {}): Handlers {
     'workspace.create': async () => info,
     'files.read': async ({ path }) => {
       if (path === 'missing.yaml') throw new RpcError('not_found', `no such file: ${path}`);
+      // Over the HTTP transport's threshold for parsing off the calling thread.
+      if (path === 'large.yaml') return { path, text: 'é'.repeat(600_000), version: 'v1' };
       return { path, text: `text of ${path}`, version: 'v1' };
     },
     'files.write': async ({ path }) => ({ path, version: 'v2' }),

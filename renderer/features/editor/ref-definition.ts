@@ -3,6 +3,7 @@ import type { IDisposable, editor, languages, Position } from 'monaco-editor';
 import { locatePointer } from '../outline/outline-client';
 import { dirname, joinPath } from '../workspace/paths';
 import type { Workspace } from '../workspace/workspace';
+import { textOf } from './large-model';
 import { m, pathFor, uriFor } from './monaco';
 
 const REF = /(["']?)\$ref\1\s*:\s*(["']?)([^"'\s,}]+)\2/g;
@@ -36,7 +37,7 @@ export function registerRefNavigation(ws: Workspace): IDisposable[] {
       if (!hit || !target) return null;
       const doc = await ws.ensure(target.path).catch(() => null);
       if (!doc) return null;
-      const at = (await locatePointer(target.path, doc.model.getValue(), target.pointer)) ?? { line: 1, column: 1 };
+      const at = (await locatePointer(target.path, textOf(doc.model), target.pointer)) ?? { line: 1, column: 1 };
       return {
         uri: uriFor(target.path),
         range: new m.Range(at.line, at.column, at.line, at.column),

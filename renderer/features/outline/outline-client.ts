@@ -1,5 +1,6 @@
 import OutlineWorker from './outline.worker.ts?worker';
 import type { editor } from 'monaco-editor';
+import { textOf } from '../editor/large-model';
 import type { OutlineItem, OutlineRequest, OutlineResponse, TextChange } from './outline-protocol';
 
 type Pending = { resolve: (r: OutlineResponse) => void };
@@ -58,7 +59,7 @@ export async function outlineOfModel(path: string, model: editor.ITextModel): Pr
   }
   const whole = () => {
     Object.assign(t, { path, changes: [], chars: 0 });
-    return send({ type: 'outline', path, text: model.getValue() });
+    return send({ type: 'outline', path, text: textOf(model) });
   };
   let r: OutlineResponse;
   if (t.path !== path) r = await whole();

@@ -1,5 +1,6 @@
 // From an exchange to its operation in the editor: find where the design declares it, open that file there.
 import type { Workspace } from '../workspace/workspace';
+import { textOf } from '../editor/large-model';
 import { locatePointer } from '../outline/outline-client';
 import { operationIdLine, pointerSegment } from './operation-line';
 
@@ -15,7 +16,7 @@ export async function revealOperation(ws: Workspace, target: { operationId?: str
   if (target.operationId) {
     for (const path of candidates) {
       const doc = await ws.ensure(path).catch(() => null);
-      const at = doc && operationIdLine(doc.model.getValue(), target.operationId);
+      const at = doc && operationIdLine(textOf(doc.model), target.operationId);
       if (at) {
         await ws.open(path, at);
         return true;
@@ -30,7 +31,7 @@ export async function revealOperation(ws: Workspace, target: { operationId?: str
       for (let skip = 0; skip < segments.length; skip++) {
         const route = `/${segments.slice(skip).join('/')}`;
         const base = `/paths/${pointerSegment(route)}`;
-        const at = (await locatePointer(spec, doc.model.getValue(), `${base}/${target.method.toLowerCase()}`)) ?? (await locatePointer(spec, doc.model.getValue(), base));
+        const at = (await locatePointer(spec, textOf(doc.model), `${base}/${target.method.toLowerCase()}`)) ?? (await locatePointer(spec, textOf(doc.model), base));
         if (at) {
           await ws.open(spec, at);
           return true;
