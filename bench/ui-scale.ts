@@ -20,7 +20,7 @@ const LINT_WAIT_MS = Number(process.env.UI_SCALE_WAIT_MS ?? 300_000);
 
 /**
  * UI_SCALE_PROFILE=1: a CPU profile of the workspace window from page load to the edit's lint result, written to
- * bench/results/ui-scale.cpuprofile, with the top self times inside each task over 200 ms printed; no wait for the first lint
+ * bench/results/ui-scale.cpuprofile, with the top self times inside each task over 200 ms (UI_SCALE_PROFILE_OVER_MS) printed; no wait for the first lint
  * unless UI_SCALE_PROFILE_WAIT=1.
  */
 const PROFILE = process.env.UI_SCALE_PROFILE === '1';
