@@ -13,8 +13,8 @@ import { m } from './monaco';
 const CHUNKED_FROM_CHARS = 1_000_000;
 const CHUNK_CHARS = 256 * 1024;
 
-/** The text a large model was made from, while the model is unchanged: `textOf` hands it out instead of a copy. */
-const madeFrom = new WeakMap<editor.ITextModel, { text: string; versionId: number }>();
+/** The text a large model was made from, until its first edit: `textOf` hands it out instead of a copy. */
+const madeFrom = new WeakMap<editor.ITextModel, string>();
 
 export async function createModelInSlices(text: string, language: string, uri: Uri): Promise<editor.ITextModel> {
   if (text.length < CHUNKED_FROM_CHARS) return m.editor.createModel(text, language, uri);
@@ -25,7 +25,13 @@ export async function createModelInSlices(text: string, language: string, uri: U
     await nextTask();
   }
   const model = m.editor.createModel(builder.finish(true) as unknown as string, language, uri);
-  madeFrom.set(model, { text, versionId: model.getVersionId() });
+  // Unless Monaco normalized mixed line ends (then the lengths differ), the model's text is `text`.
+  if (model.getValueLength() !== text.length) return model;
+  madeFrom.set(model, text);
+  const edited = model.onDidChangeContent(() => {
+    madeFrom.delete(model);
+    edited.dispose();
+  });
   return model;
 }
 
@@ -34,10 +40,7 @@ export async function createModelInSlices(text: string, language: string, uri: U
  * this thread, plus the garbage. A large model not edited since it was made still has the string it was made from.
  */
 export function textOf(model: editor.ITextModel): string {
-  const made = madeFrom.get(model);
-  if (made && made.versionId === model.getVersionId()) return made.text;
-  madeFrom.delete(model);
-  return model.getValue();
+  return madeFrom.get(model) ?? model.getValue();
 }
 
 /** Yields to the event loop (input, paint) before the next slice; a message is not throttled like setTimeout. */

@@ -16,10 +16,18 @@ export const PREVIEW_SANDBOX = 'allow-scripts allow-popups allow-popups-to-escap
 export function PreviewPane({ ws, preview }: { ws: Workspace; preview: Store<PreviewState> }) {
   const frame = useRef<HTMLIFrameElement>(null);
   const [ready, setReady] = useState(false);
+  const [load, setLoad] = useState(false);
   const [rendered, setRendered] = useState<number | null>(null);
   const state = useStore(preview, (s) => s);
   const gatewayUrl = useStore(ws.store, (s) => (s.gateway?.state === 'running' ? (s.gateway.url ?? null) : null));
   const scheme = useColorScheme();
+
+  // The frame (Elements: 170 ms of module evaluation in its own process, then its first render) loads once this window
+  // is idle: on two cores it otherwise competed with the editor's creation, the longest task of opening a workspace.
+  useEffect(() => {
+    const idle = requestIdleCallback(() => setLoad(true), { timeout: 2_000 });
+    return () => cancelIdleCallback(idle);
+  }, []);
 
   useEffect(() => {
     const onMessage = (e: MessageEvent) => {
@@ -57,7 +65,7 @@ export function PreviewPane({ ws, preview }: { ws: Workspace; preview: Store<Pre
           Try it: add <code>'null'</code> to a <code>cors</code> policy's origins to call the gateway from the docs.
         </div>
       )}
-      <iframe ref={frame} className="preview-frame" src="./preview.html" sandbox={PREVIEW_SANDBOX} title="Docs preview" data-testid="preview-frame" />
+      <iframe ref={frame} className="preview-frame" src={load ? './preview.html' : undefined} sandbox={PREVIEW_SANDBOX} title="Docs preview" data-testid="preview-frame" />
     </section>
   );
 }
