@@ -57,6 +57,12 @@ test('an edit of a large design is linted from what it touched, then in full', a
   await expect(meta.locator('[data-lint]')).toHaveAttribute('data-lint', 'full');
 
   // Replace the description of /things1200's operation: a warning at that operation (its "get" line).
+  // The outline of the large, unedited model (outlined from the text the model was made from): an entry jumps to its path.
+  const entry = page.locator('.outline-label', { hasText: /^\/things10$/ }).first();
+  await expect(entry).toBeVisible({ timeout: 30_000 });
+  await entry.click();
+  await expect(page.locator('.monaco-editor .view-line', { hasText: '"/things10": {' })).toBeVisible();
+
   const lines = largeDesign().split('\n');
   const line = lines.findIndex((l) => l.includes('"description": "One thing, number 1200."')) + 1;
   const operationLine = lines.findIndex((l) => l.includes('"/things1200"')) + 2;
