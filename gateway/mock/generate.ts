@@ -5,7 +5,7 @@ import { sampleSchema, type SampleSettings } from './sample.js';
 /**
  * A value for a schema that validates against it (checked with the gateway's own Ajv wiring).
  * Attempts, in order, until one validates: with the schemas' own examples, without them, without optional
- * properties, then other seeds and branch choices (half of them making oneOf's other branches fail on purpose). When none validates (a contradictory schema), the last sample is returned
+ * properties, then every branch choice, then other seeds (half of them making oneOf's other branches fail on purpose). When none validates (a contradictory schema), the last sample is returned
  * with `valid: false` and the reasons, so the caller can say so.
  */
 
@@ -16,7 +16,13 @@ export interface Generated {
   problems?: string[];
 }
 
-const ATTEMPTS = 10;
+/**
+ * Attempts 3–9 keep the seed and shift every oneOf/anyOf choice by 3..9: with the same base choice, each of up to
+ * seven branches is tried (a new seed per attempt left ~0.5 % of Figma's `Comment` samples invalid: overlapping open
+ * branches, where only some are valid alone). Attempts 10–15 then try other seeds.
+ */
+const ATTEMPTS = 16;
+const SAME_SEED_UNTIL = 10;
 
 export function generateValid(design: Design, schema: Node, direction: SampleSettings['direction'], seed: number): Generated {
   const check = schemaCheck(design, schema, direction);
@@ -24,7 +30,7 @@ export function generateValid(design: Design, schema: Node, direction: SampleSet
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const settings: SampleSettings = {
       direction,
-      seed: attempt < 3 ? seed : (seed + attempt * 7919) >>> 0,
+      seed: attempt < SAME_SEED_UNTIL ? seed : (seed + attempt * 7919) >>> 0,
       useExamples: attempt === 0,
       optional: attempt < 2 || (attempt > 2 && attempt % 2 === 1),
       branchShift: attempt < 3 ? 0 : attempt,
