@@ -18,3 +18,9 @@ declare module 'monaco-editor/esm/vs/editor/common/model/pieceTreeTextBuffer/pie
     finish(normalizeEOL?: boolean): TextBufferFactory;
   }
 }
+/** The YAML grammar and editing rules, reused for models too large for the YAML worker (features/editor/large-model.ts). */
+declare module 'monaco-editor/esm/vs/basic-languages/yaml/yaml.js' {
+  import type { languages } from 'monaco-editor';
+  export const conf: languages.LanguageConfiguration;
+  export const language: languages.IMonarchLanguage;
+}

@@ -2,6 +2,7 @@
 import type { editor, Uri } from 'monaco-editor';
 import { PieceTreeTextBufferBuilder } from 'monaco-editor/esm/vs/editor/common/model/pieceTreeTextBuffer/pieceTreeTextBufferBuilder.js';
 import { m } from './monaco';
+import { LARGE_LANGUAGES, modelLanguageFor } from './model-language';
 
 /**
  * `createModel(text)` scans the whole text for line starts, EOLs and RTL in one task: 150–750 ms for GitHub's 13 MB
@@ -16,7 +17,8 @@ const CHUNK_CHARS = 256 * 1024;
 /** The text a large model was made from, until its first edit: `textOf` hands it out instead of a copy. */
 const madeFrom = new WeakMap<editor.ITextModel, string>();
 
-export async function createModelInSlices(text: string, language: string, uri: Uri): Promise<editor.ITextModel> {
+export async function createModelInSlices(text: string, fileLanguage: string, uri: Uri): Promise<editor.ITextModel> {
+  const language = modelLanguageFor(fileLanguage, text.length);
   if (text.length < CHUNKED_FROM_CHARS) return m.editor.createModel(text, language, uri);
   const builder = new PieceTreeTextBufferBuilder();
   for (let at = 0; at < text.length; at += CHUNK_CHARS) {
@@ -54,3 +56,45 @@ function nextTask(): Promise<void> {
     channel.port2.postMessage(null);
   });
 }
+
+/**
+ * The languages of models too large for a language worker (`model-language.ts`): the same highlighting (where Monaco
+ * tokenizes at all: up to 20 MB and 300,000 lines) and the same brackets and auto-closing as JSON and YAML, nothing
+ * that needs the whole model elsewhere.
+ */
+m.languages.register({ id: LARGE_LANGUAGES.json });
+m.languages.setLanguageConfiguration(LARGE_LANGUAGES.json, {
+  wordPattern: /(-?\d*\.\d\w*)|([^[{\]}:",\s]+)/g,
+  brackets: [
+    ['{', '}'],
+    ['[', ']'],
+  ],
+  autoClosingPairs: [
+    { open: '{', close: '}', notIn: ['string'] },
+    { open: '[', close: ']', notIn: ['string'] },
+    { open: '"', close: '"', notIn: ['string'] },
+  ],
+});
+// The token names of Monaco's JSON mode (`string.key.json`, ...), so that themes colour both alike.
+m.languages.setMonarchTokensProvider(LARGE_LANGUAGES.json, {
+  tokenPostfix: '.json',
+  tokenizer: {
+    root: [
+      [/"(?:[^"\\]|\\.)*"(?=\s*:)/, 'string.key'],
+      [/"(?:[^"\\]|\\.)*"?/, 'string.value'],
+      [/-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/, 'number'],
+      [/\b(?:true|false|null)\b/, 'keyword'],
+      [/[{}[\]]/, 'delimiter.bracket'],
+      [/[,:]/, 'delimiter'],
+      [/\s+/, 'white'],
+      [/./, 'invalid'],
+    ],
+  },
+});
+m.languages.register({ id: LARGE_LANGUAGES.yaml });
+m.languages.onLanguage(LARGE_LANGUAGES.yaml, () => {
+  void import('monaco-editor/esm/vs/basic-languages/yaml/yaml.js').then(({ conf, language }) => {
+    m.languages.setLanguageConfiguration(LARGE_LANGUAGES.yaml, conf);
+    m.languages.setMonarchTokensProvider(LARGE_LANGUAGES.yaml, language);
+  });
+});

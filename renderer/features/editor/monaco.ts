@@ -54,4 +54,3 @@ export const pathFor = (uri: { toString(): string }): string | null => {
   const s = uri.toString();
   return s.startsWith(ROOT) ? s.slice(ROOT.length).split('/').map(decodeURIComponent).join('/') : null;
 };
-export const languageFor = (path: string) => (/\.json$/i.test(path) ? 'json' : /\.ya?ml$/i.test(path) ? 'yaml' : 'plaintext');

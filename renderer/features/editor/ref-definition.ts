@@ -5,6 +5,7 @@ import { dirname, joinPath } from '../workspace/paths';
 import type { Workspace } from '../workspace/workspace';
 import { textOf } from './large-model';
 import { m, pathFor, uriFor } from './monaco';
+import { LARGE_LANGUAGES } from './model-language';
 
 const REF = /(["']?)\$ref\1\s*:\s*(["']?)([^"'\s,}]+)\2/g;
 
@@ -48,6 +49,8 @@ export function registerRefNavigation(ws: Workspace): IDisposable[] {
   return [
     m.languages.registerDefinitionProvider('yaml', provider),
     m.languages.registerDefinitionProvider('json', provider),
+    m.languages.registerDefinitionProvider(LARGE_LANGUAGES.yaml, provider),
+    m.languages.registerDefinitionProvider(LARGE_LANGUAGES.json, provider),
     // Monaco's standalone editor cannot open another model by itself: open it as a tab here.
     m.editor.registerEditorOpener({
       openCodeEditor(_source, resource, selection) {

@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useStore } from '../workspace/store';
 import type { Workspace } from '../workspace/workspace';
-import { languageFor } from '../editor/monaco';
+import { languageFor } from '../editor/model-language';
 import { SeverityIcon } from '../../ui/icons';
 
 export function StatusBar({ ws }: { ws: Workspace }) {

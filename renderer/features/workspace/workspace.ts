@@ -1,7 +1,8 @@
 // The open workspace: files, tabs, unsaved edits (Monaco models), disk versions and conflicts.
 import type { Api, GatewayStatus, OverlayEdit, Problem, WorkspaceInfo } from '../../../gateway/contract';
 import { RpcError } from '../../../gateway/contract';
-import { languageFor, m, pathFor, uriFor } from '../editor/monaco';
+import { m, pathFor, uriFor } from '../editor/monaco';
+import { languageFor } from '../editor/model-language';
 import { createModelInSlices } from '../editor/large-model';
 import type { editor } from 'monaco-editor';
 import { Store } from './store';
