@@ -56,6 +56,18 @@ test('an edit of a large design is linted from what it touched, then in full', a
   await expect(meta).toContainText('Spectral', { timeout: 180_000 });
   await expect(meta.locator('[data-lint]')).toHaveAttribute('data-lint', 'full');
 
+  // Opening comes first: the engine is asked for lint and bundle, and the docs frame starts, only once the root
+  // file's text has arrived (on two cores their start-up work stretched the editor's creation past 200 ms).
+  const timings = await page.evaluate(() =>
+    performance.getEntriesByType('resource').map((e) => ({ name: e.name, start: e.startTime, end: (e as PerformanceResourceTiming).responseEnd })),
+  );
+  const first = (part: string) => timings.find((t) => t.name.includes(part));
+  const fileRead = first('/api/call/files.read');
+  expect(fileRead, 'the root file was read').toBeDefined();
+  for (const part of ['/api/call/design.lint', '/api/call/design.bundle', '/preview.html']) {
+    expect(first(part)?.start, `${part} starts after the root file arrived`).toBeGreaterThan(fileRead!.end);
+  }
+
   // Replace the description of /things1200's operation: a warning at that operation (its "get" line).
   // The outline of the large, unedited model (outlined from the text the model was made from): an entry jumps to its path.
   const entry = page.locator('.outline-label', { hasText: /^\/things10$/ }).first();

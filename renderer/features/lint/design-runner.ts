@@ -35,6 +35,8 @@ export const BUNDLE_DELAY_MS = 500;
  * panel must not show the unsaved, older result beside the gateway's failure) and changes on disk. Between a change
  * and the result that covers it, `lint.running` is true: the panel never presents an older result as current.
  * Create it once per workspace; `start()` subscribes (and returns the function that stops), so an effect may run it twice.
+ * Nothing is asked of the engine before the window has opened the root file (`ws.opened`): a large design's first
+ * lint and bundle take both cores for seconds.
  */
 export function createDesignRunner(ws: Workspace) {
   const preview = new Store<PreviewState>({ text: '', extension: undefined, problems: [], revision: 0, failed: null });
@@ -46,6 +48,7 @@ export function createDesignRunner(ws: Workspace) {
   let answered = -1;
   let inFlight = false;
   const lint = latest(async () => {
+    await ws.opened;
     const asked = wanted;
     inFlight = true;
     ws.store.set((s) => ({ lint: { ...s.lint, running: true } }));
@@ -70,6 +73,7 @@ export function createDesignRunner(ws: Workspace) {
   };
 
   const bundle = latest(async () => {
+    await ws.opened;
     try {
       // As text: compared as text here and parsed only in the docs frame (a 7 MB parse and re-serialization here
       // were the longest tasks of this window on a large design).

@@ -23,11 +23,15 @@ export function PreviewPane({ ws, preview }: { ws: Workspace; preview: Store<Pre
   const scheme = useColorScheme();
 
   // The frame (Elements: 170 ms of module evaluation in its own process, then its first render) loads once this window
-  // is idle: on two cores it otherwise competed with the editor's creation, the longest task of opening a workspace.
+  // has opened the root file: on two cores it otherwise competed with the editor's creation, the longest task of
+  // opening a workspace. It has nothing to show before the first bundle, which waits for the same.
   useEffect(() => {
-    const idle = requestIdleCallback(() => setLoad(true), { timeout: 2_000 });
-    return () => cancelIdleCallback(idle);
-  }, []);
+    let live = true;
+    void ws.opened.then(() => live && setLoad(true));
+    return () => {
+      live = false;
+    };
+  }, [ws]);
 
   useEffect(() => {
     const onMessage = (e: MessageEvent) => {

@@ -80,7 +80,17 @@ export class Workspace {
   private nonce = 0;
   private disposed = false;
 
-  constructor(readonly api: Api) {}
+  /**
+   * Settles once the window has opened the root file (or failed to), has drawn it and been idle once. Work that can
+   * wait (the design's lint and bundle in the engine, the docs frame's start) waits for it: on two cores it otherwise
+   * ran beside the editor's creation and stretched that task past 200 ms (docs/scale.md, "Fifth session").
+   */
+  readonly opened: Promise<void>;
+  private markOpened!: () => void;
+
+  constructor(readonly api: Api) {
+    this.opened = new Promise<void>((resolve) => (this.markOpened = resolve)).then(paintedAndIdle);
+  }
 
   async start() {
     const unsubscribe = [
@@ -93,6 +103,8 @@ export class Workspace {
       await this.open(info.spec);
     } catch (e) {
       this.store.set({ error: message(e) });
+    } finally {
+      this.markOpened();
     }
     this.api.call('gateway.status', {}).then((gateway) => this.store.set({ gateway }), () => undefined);
     return () => unsubscribe.forEach((u) => u());
@@ -362,3 +374,8 @@ export class Workspace {
 }
 
 export const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** After the next frame (the editor draws the model it was just given) and the first idle moment after it. */
+function paintedAndIdle(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => requestIdleCallback(() => resolve(), { timeout: 1_000 })));
+}
