@@ -66,6 +66,8 @@ test('an edit of a large design is linted from what it touched, then in full', a
   expect(fileRead, 'the root file was read').toBeDefined();
   for (const part of ['/api/call/design.lint', '/api/call/design.bundle', '/preview.html']) {
     expect(first(part)?.start, `${part} starts after the root file arrived`).toBeGreaterThan(fileRead!.end);
+    // Once each: what changed while the window opened (its workspace info arriving) is in that first request.
+    expect(timings.filter((t) => t.name.includes(part)), `${part} before any edit`).toHaveLength(1);
   }
 
   // Replace the description of /things1200's operation: a warning at that operation (its "get" line).

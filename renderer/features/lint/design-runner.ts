@@ -86,9 +86,16 @@ export function createDesignRunner(ws: Workspace) {
     }
   }, BUNDLE_DELAY_MS);
 
-  const changed = (immediately: boolean) => {
+  /** Until the window has opened the root file, the first lint and bundle wait for it, and will see every change made meanwhile. */
+  let opened = false;
+  void ws.opened.then(() => (opened = true));
+
+  const changed = (immediately: boolean, first = false) => {
     wanted++;
     if (!ws.store.get().lint.running) ws.store.set((s) => ({ lint: { ...s.lint, running: true } }));
+    // Asking again would lint and bundle the same texts twice (the workspace's info arrives meanwhile): for GitHub's
+    // description, two more parses of 13 MB in the engine while the window opens and the docs render.
+    if (!opened && !first) return;
     if (immediately) {
       lint.now();
       bundle.now();
@@ -115,7 +122,7 @@ export function createDesignRunner(ws: Workspace) {
       });
       const unsubscribeFiles = ws.api.subscribe('files.changed', () => changed(false));
       const unsubscribeLinted = ws.api.subscribe('design.linted', onLinted);
-      changed(true);
+      changed(true, true);
       return () => {
         stopped = true;
         unsubscribeStore();
