@@ -55,6 +55,8 @@ interface Result {
   /** Tasks over 200 ms from the first edit to the end (editing), apart from those of loading. */
   longTasksOver200WhileEditing: number;
   longTaskMaxWhileEditingMs: number;
+  /** Every task over 100 ms: when (ms since navigation) and how long, to tell opening from editing across runs. */
+  tasksOver100: { atMs: number; ms: number }[];
   at: string;
 }
 
@@ -196,6 +198,7 @@ async function run(): Promise<void> {
     longTasks: 0,
     longTasksOver200WhileEditing: 0,
     longTaskMaxWhileEditingMs: 0,
+    tasksOver100: [],
     at: new Date().toISOString(),
   };
   try {
@@ -332,6 +335,8 @@ async function run(): Promise<void> {
     const editing = tasks.filter((t) => t.start >= editStartedAt).map((t) => t.duration);
     result.longTasksOver200WhileEditing = editing.filter((d) => d > 200).length;
     result.longTaskMaxWhileEditingMs = editing.length ? Math.max(...editing) : 0;
+    result.tasksOver100 = tasks.filter((t) => t.duration > 100).map((t) => ({ atMs: Math.round(t.start), ms: Math.round(t.duration) }));
+    process.stdout.write(`  tasks over 100 ms: ${result.tasksOver100.map((t) => `${t.ms} ms at ${(t.atMs / 1000).toFixed(1)} s`).join(', ') || 'none'}\n`);
     process.stdout.write(`  tasks over 200 ms: ${tasks.filter((t) => t.duration > 200).map((t) => `${Math.round(t.duration)} ms at ${(t.start / 1000).toFixed(1)} s`).join(', ') || 'none'} (editing from ${(editStartedAt / 1000).toFixed(1)} s)\n`);
   } finally {
     await browser.close();
