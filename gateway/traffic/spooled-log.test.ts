@@ -43,3 +43,37 @@ test('a database that cannot be opened fails at start, not at the first request'
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('while the event loop is saturated the worker drains only a step every half second, and catches up after', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'portico-spooled-'));
+  try {
+    let steps = 0;
+    let committed = 0;
+    const log = await openSpooledTrafficLog(join(dir, 'traffic.db'), {
+      batchMs: 5,
+      onCommitted: (ids) => {
+        steps++;
+        committed += ids.length;
+      },
+    });
+    // Saturate: each turn of the loop spins 9 ms and appends, so its utilisation stays near 1 for 1.2 s. Each batch is
+    // larger than a drain step, so an unthrottled worker takes a step for every batch (over a hundred).
+    const body = Buffer.alloc(16 * 1024, 'x');
+    let appended = 0;
+    const until = performance.now() + 1_200;
+    while (performance.now() < until) {
+      const spin = performance.now() + 9;
+      while (performance.now() < spin);
+      for (let i = 0; i < 20; i++) log.append(sampleExchange(appended++, { responseBody: { bytes: body, size: body.length } }));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const stepsWhileBusy = steps;
+    assert.ok(stepsWhileBusy <= 5, `${stepsWhileBusy} drain steps while the loop was saturated`);
+    const deadline = performance.now() + 10_000;
+    while (committed < appended && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(committed, appended, 'everything is drained once the loop is free');
+    await log.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
