@@ -37,6 +37,8 @@ export interface RedactOptions {
 
 export interface Redactor {
   headers(raw: RawHeaders): RawHeaders;
+  /** A header list or object (`res.getHeaders()`): the same value when nothing needed redacting, else a redacted list. */
+  anyHeaders(headers: RawHeaders | HeaderObject): RawHeaders | HeaderObject;
   url(url: string): string;
   /** The exchange with headers, `url` and `rawUrl` redacted; the same object when nothing needed it. */
   exchange(exchange: Exchange): Exchange;
@@ -48,14 +50,14 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
   const queryNames = lowerSet(DEFAULT_REDACTED_QUERY, options.query);
   const headers = (raw: RawHeaders) => redactHeaders(raw, headerNames);
   const url = (value: string) => redactUrl(value, queryNames);
+  const anyHeaders = (value: RawHeaders | HeaderObject) => (anyNamed(value, headerNames) ? headers(flattenHeaders(value)) : value);
   return {
     headers,
+    anyHeaders,
     url,
     exchange(exchange) {
       const requestHeaders = headers(exchange.requestHeaders);
-      const responseHeaders = anyNamed(exchange.responseHeaders, headerNames)
-        ? headers(flattenHeaders(exchange.responseHeaders))
-        : exchange.responseHeaders;
+      const responseHeaders = anyHeaders(exchange.responseHeaders);
       const redactedUrl = url(exchange.url);
       const rawUrl = url(exchange.rawUrl);
       if (

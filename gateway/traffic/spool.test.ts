@@ -45,6 +45,16 @@ describe('traffic spool', () => {
     assert.equal(records[7]!.bodies.toString(), '{"n":21}{"n":22}{"n":23}');
   });
 
+  it('keeps each batch whole whatever its size and characters, small and large batches mixed', () => {
+    const writer = openSpoolWriter(spool);
+    const texts = ['["é ✓ 𝄞"]', `["${'x'.repeat(5 * 1024 * 1024)}"]`, '["short"]', `["${'ü'.repeat(300_000)}"]`, '["again"]'];
+    for (const text of texts) writer.write(text, Buffer.from(text.slice(0, 3)));
+    writer.close();
+    const records = readSpool(spool, { segment: 0, offset: 0 }, Number.MAX_SAFE_INTEGER).filter((r) => r.json !== '');
+    assert.deepEqual(records.map((r) => r.json), texts);
+    assert.deepEqual(records.map((r) => r.bodies.toString()), texts.map((t) => t.slice(0, 3)));
+  });
+
   it('drains into rows with redaction kept and bodies hashed, then deletes drained segments', () => {
     const writer = openSpoolWriter(spool, 4096);
     for (let i = 0; i < 10; i++) {

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { decodeBatch, encodeBatch } from './batch.js';
+import type { Exchange } from './exchange.js';
+import { createRedactor, REDACTED } from './redact.js';
+import { sampleExchange } from './test-support/sample-exchange.js';
+
+/** What an exchange reads as after the spool: Buffers compared by content. */
+const plain = (e: Exchange) => JSON.parse(JSON.stringify(e)) as unknown;
+
+describe('spool batches', () => {
+  it('decode to the exchanges that were encoded, every field and body included', () => {
+    const full: Exchange = {
+      ...sampleExchange(5),
+      url: '/pets/5', // normalised, unlike rawUrl
+      durationMs: 12.345,
+      upstreamMs: 10.5,
+      gatewayMs: 1.845,
+      policy: { id: 'rate-limit', name: 'limit', reason: 'rate-limit: over 100 per 1m' },
+      policyTimings: [{ id: 'rate-limit', name: 'limit', ms: 0.012 }],
+      requestBody: { bytes: Buffer.from('{"cut'), size: 70_000, sha256: 'ab'.repeat(32) },
+      error: 'the connection closed before the response was complete',
+      origin: 'replay of #12',
+    };
+    const minimal: Exchange = {
+      startedAt: 1,
+      method: 'GET',
+      rawUrl: '/nowhere',
+      url: '/nowhere',
+      mode: 'unroutable',
+      status: 404,
+      durationMs: 0.2,
+      gatewayMs: 0.2,
+      clientAddress: '127.0.0.1',
+      requestHeaders: ['Host', 'x'],
+      responseHeaders: { 'content-type': 'application/problem+json' },
+    };
+    const { json, bodies } = encodeBatch([full, minimal, sampleExchange(6)]);
+    const decoded = decodeBatch(json, bodies);
+    assert.deepEqual(decoded.map(plain), [full, minimal, sampleExchange(6)].map(plain));
+    assert.equal(decoded[0]!.requestBody!.bytes.toString(), '{"cut');
+  });
+
+  it('keep durations to the microsecond', () => {
+    const { json, bodies } = encodeBatch([{ ...sampleExchange(1), durationMs: 1.23456789, gatewayMs: 0.0004 }]);
+    const [decoded] = decodeBatch(json, bodies);
+    assert.equal(decoded!.durationMs, 1.235);
+    assert.equal(decoded!.gatewayMs, 0);
+  });
+
+  it('redact headers, header objects and query secrets before encoding, and leave the exchange untouched', () => {
+    const exchange: Exchange = {
+      ...sampleExchange(2),
+      rawUrl: '/pets?api_key=s3cret&limit=1',
+      url: '/pets?api_key=s3cret&limit=1',
+      responseHeaders: { 'content-type': 'application/json', 'set-cookie': ['a=1', 'b=2'] },
+    };
+    const { json, bodies } = encodeBatch([exchange], createRedactor());
+    assert.doesNotMatch(json, /s3cret|abc123|eyJhbGci|a=1/);
+    const [decoded] = decodeBatch(json, bodies);
+    assert.equal(decoded!.rawUrl, `/pets?api_key=${REDACTED}&limit=1`);
+    assert.deepEqual(decoded!.responseHeaders, ['content-type', 'application/json', 'set-cookie', REDACTED, 'set-cookie', REDACTED]);
+    assert.equal(exchange.rawUrl, '/pets?api_key=s3cret&limit=1');
+  });
+
+  it('still decode batches spooled as objects by earlier versions', () => {
+    const old = { ...sampleExchange(3), responseBody: { bytes: [0, 4], size: 4 } };
+    const [decoded] = decodeBatch(JSON.stringify([old]), Buffer.from('{"a"'));
+    assert.equal(decoded!.rawUrl, sampleExchange(3).rawUrl);
+    assert.equal(decoded!.responseBody!.bytes.toString(), '{"a"');
+  });
+});
