@@ -24,3 +24,8 @@ declare module 'monaco-editor/esm/vs/basic-languages/yaml/yaml.js' {
   export const conf: languages.LanguageConfiguration;
   export const language: languages.IMonarchLanguage;
 }
+/** Layers of Monaco's API, evaluated one task each before the API itself (renderer/main.tsx). */
+declare module 'monaco-editor/esm/vs/editor/common/services/editorBaseApi.js';
+declare module 'monaco-editor/esm/vs/editor/common/model/textModel.js';
+declare module 'monaco-editor/esm/vs/editor/browser/widget/codeEditor/codeEditorWidget.js';
+declare module 'monaco-editor/esm/vs/editor/standalone/browser/standaloneServices.js';
