@@ -7,9 +7,10 @@ import { sampleProcessCpu } from './thread-cpu.js';
  * 16k and 20k req/s from one 8 s run to the next (its CPU per request moves as much: the host, not the gateway), so
  * two runs a minute apart compare the host's moods more than the log. Here both gateways run at once, pinned to the
  * same CPU, and take the load in turns of a few seconds, in the order off-on, on-off, off-on, ...; each pair gives a
- * ratio and the figure is their median. Before each turn the logging gateway is let finish draining its spool: its
- * worker then never drains on the other gateway's turn (which would flatter logging), and each of its turns starts,
- * like a fresh run, with nothing left to drain.
+ * ratio and the figure is their median. Before each turn both gateways are let finish what the previous turn left
+ * them (the logging gateway's drain and index, either's idle-time GC), and during the turn the other gateway is
+ * frozen (SIGSTOP): no background work of one lands in the other's turn, and each turn starts, like a fresh run, with
+ * nothing left over.
  */
 
 export interface Contender {
@@ -25,23 +26,26 @@ export interface InterleavedResult {
   /** Event loop µs per request, per turn. */
   offLoopUs: number[];
   onLoopUs: number[];
+  /** Turns that began before both gateways were quiet (15 s at most is waited for each). */
+  notQuiet: number;
 }
 
 /**
  * Waits until the process has used less than 5 % of a CPU in each of five 100 ms windows in a row (its worker has
  * drained, and is not merely between two steps), at most `timeoutMs`.
  */
-async function quiet(pid: number | undefined, timeoutMs = 15_000): Promise<void> {
+async function quiet(pid: number | undefined, timeoutMs = 15_000): Promise<boolean> {
   const until = performance.now() + timeoutMs;
   let last = sampleProcessCpu(pid);
   let calm = 0;
   while (last && calm < 5 && performance.now() < until) {
     await sleep(100);
     const now = sampleProcessCpu(pid);
-    if (!now) return;
+    if (!now) return true;
     calm = now.processMs - last.processMs < 5 ? calm + 1 : 0;
     last = now;
   }
+  return !last || calm >= 5;
 }
 
 async function turn(contender: Contender, settings: LoadSettings): Promise<{ rps: number; loopUs: number | undefined }> {
@@ -53,13 +57,23 @@ async function turn(contender: Contender, settings: LoadSettings): Promise<{ rps
 }
 
 export async function interleaveLogging(off: Contender, on: Contender, pairs: number, settings: LoadSettings, progress: (line: string) => void): Promise<InterleavedResult> {
-  const result: InterleavedResult = { ratios: [], offRps: [], onRps: [], offLoopUs: [], onLoopUs: [] };
+  const result: InterleavedResult = { ratios: [], offRps: [], onRps: [], offLoopUs: [], onLoopUs: [], notQuiet: 0 };
   for (let pair = 0; pair < pairs; pair++) {
     const order = pair % 2 === 0 ? ([off, on] as const) : ([on, off] as const);
     const measured = new Map<Contender, { rps: number; loopUs: number | undefined }>();
     for (const contender of order) {
-      await quiet(on.pid);
-      measured.set(contender, await turn(contender, settings));
+      // Each turn runs alone on a quiet core: both gateways first finish what the last turn left them (the log's
+      // drain and index, V8's idle-time GC), then the idle one is frozen, so that none of its background work
+      // lands in the other's turn.
+      const [quietOff, quietOn] = [await quiet(off.pid), await quiet(on.pid)];
+      if (!quietOff || !quietOn) result.notQuiet++;
+      const idle = contender === off ? on : off;
+      if (idle.pid !== undefined) process.kill(idle.pid, 'SIGSTOP');
+      try {
+        measured.set(contender, await turn(contender, settings));
+      } finally {
+        if (idle.pid !== undefined) process.kill(idle.pid, 'SIGCONT');
+      }
     }
     const a = measured.get(off)!;
     const b = measured.get(on)!;
