@@ -56,9 +56,43 @@ async function turn(contender: Contender, settings: LoadSettings): Promise<{ rps
   return { rps: load.requestsPerSec, loopUs };
 }
 
-export async function interleaveLogging(off: Contender, on: Contender, pairs: number, settings: LoadSettings, progress: (line: string) => void): Promise<InterleavedResult> {
+/** Two running gateways, warmed up: logging off and on. */
+export interface Contenders {
+  off: Contender;
+  on: Contender;
+  stop(): Promise<void>;
+}
+
+/**
+ * Pairs per pair of processes. Under this load a Node 20 gateway, logging or not, turns ~10 % slower for good after
+ * ~100 s (`process.nextTick` deoptimised and re-optimised: bench/README.md); whichever gateway got there first
+ * skewed every later pair, so fresh processes take over well before.
+ */
+export const PAIRS_PER_START = 12;
+
+export async function interleaveLogging(start: () => Promise<Contenders>, pairs: number, settings: LoadSettings, progress: (line: string) => void): Promise<InterleavedResult> {
   const result: InterleavedResult = { ratios: [], offRps: [], onRps: [], offLoopUs: [], onLoopUs: [], notQuiet: 0 };
-  for (let pair = 0; pair < pairs; pair++) {
+  for (let first = 0; first < pairs; first += PAIRS_PER_START) {
+    const contenders = await start();
+    try {
+      await interleavePairs(contenders, first, Math.min(pairs, first + PAIRS_PER_START), pairs, settings, result, progress);
+    } finally {
+      await contenders.stop();
+    }
+  }
+  return result;
+}
+
+async function interleavePairs(
+  { off, on }: Contenders,
+  from: number,
+  to: number,
+  pairs: number,
+  settings: LoadSettings,
+  result: InterleavedResult,
+  progress: (line: string) => void,
+): Promise<void> {
+  for (let pair = from; pair < to; pair++) {
     const order = pair % 2 === 0 ? ([off, on] as const) : ([on, off] as const);
     const measured = new Map<Contender, { rps: number; loopUs: number | undefined }>();
     for (const contender of order) {
@@ -85,7 +119,6 @@ export async function interleaveLogging(off: Contender, on: Contender, pairs: nu
     const us = (x: number | undefined) => (x === undefined ? '' : `, ${x.toFixed(1)} µs loop/req`);
     progress(`  pair ${pair + 1} of ${pairs}: off ${Math.round(a.rps)} req/s${us(a.loopUs)}; on ${Math.round(b.rps)} req/s${us(b.loopUs)}; ratio ${(b.rps / a.rps).toFixed(2)}\n`);
   }
-  return result;
 }
 
 export function median(values: readonly number[]): number | undefined {

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
-import { interleaveLogging, type InterleavedResult } from './interleave.js';
+import { interleaveLogging, PAIRS_PER_START, type InterleavedResult } from './interleave.js';
 import { measure, probe, warmUp, type LoadSettings } from './load.js';
 import { cpuUtilization, foreignCpus, sampleCpu, stolenCpus, topOthers } from './noise.js';
 import { findNginx, startNginx } from './nginx.js';
@@ -286,14 +286,19 @@ async function main(): Promise<void> {
     for (const def of cases.filter((c) => wanted(c.id))) rows.push(await runCase(def));
     if (wanted('portico-off') && wanted('portico-log') && PAIRS > 0) {
       const proxyArgs = (name: string, log: boolean) => [join(FIXTURES, 'proxy.yaml'), '--port', '0', '--upstream', upstreamUrl, ...(log ? [] : ['--no-log']), '--data', dataDir(name)];
-      process.stdout.write(`- logging off and on, both running, interleaved: ${PAIRS} pairs of ${turnSettings.seconds} s turns\n`);
-      try {
-        const off = await portico('portico, logging off', proxyArgs('interleaved-off', false));
-        const on = await portico('portico, logging on', proxyArgs('interleaved-on', true));
+      process.stdout.write(`- logging off and on, both running, interleaved: ${PAIRS} pairs of ${turnSettings.seconds} s turns, fresh gateways every ${PAIRS_PER_START} pairs\n`);
+      let starts = 0;
+      const startContenders = async () => {
+        // Each start gets empty data folders: a fresh logging gateway, like the first.
+        starts++;
+        const off = await portico('portico, logging off', proxyArgs(`interleaved-off-${starts}`, false));
+        const on = await portico('portico, logging on', proxyArgs(`interleaved-on-${starts}`, true));
         for (const g of [off, on]) await warmUp(`${g.url}/items`, settings);
         const contender = (g: Running) => ({ url: `${g.url}/items`, pid: g.child.proc.pid });
-        interleaved = await interleaveLogging(contender(off), contender(on), PAIRS, turnSettings, (line) => process.stdout.write(line));
-        await Promise.all([stop(off.child), stop(on.child)]);
+        return { off: contender(off), on: contender(on), stop: () => Promise.all([stop(off.child), stop(on.child)]).then(() => undefined) };
+      };
+      try {
+        interleaved = await interleaveLogging(startContenders, PAIRS, turnSettings, (line) => process.stdout.write(line));
       } catch (error) {
         process.stdout.write(`  failed: ${(error as Error).message}\n`);
       }
