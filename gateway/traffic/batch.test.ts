@@ -63,6 +63,26 @@ describe('spool batches', () => {
     assert.equal(exchange.rawUrl, '/pets?api_key=s3cret&limit=1');
   });
 
+  it('redact request and response headers, url and rawUrl, with names the design adds, and nothing else', () => {
+    const exchange = sampleExchange(1, {
+      rawUrl: '/pets/1?api_key=abc&x=1',
+      url: '/pets/1?api_key=abc&x=1',
+      responseHeaders: ['Set-Cookie', 'sid=1', 'Content-Type', 'application/json'],
+    });
+    const { json, bodies } = encodeBatch([exchange], createRedactor({ headers: ['x-request-id'] }));
+    const [redacted] = decodeBatch(json, bodies);
+    assert.equal(redacted!.url, `/pets/1?api_key=${REDACTED}&x=1`);
+    assert.equal(redacted!.rawUrl, `/pets/1?api_key=${REDACTED}&x=1`);
+    assert.deepEqual(redacted!.responseHeaders, ['Set-Cookie', REDACTED, 'Content-Type', 'application/json']);
+    const requestHeaders = redacted!.requestHeaders;
+    for (const name of ['Authorization', 'Cookie', 'X-Request-Id']) {
+      assert.equal(requestHeaders[requestHeaders.indexOf(name) + 1], REDACTED, name);
+    }
+    assert.equal(requestHeaders[requestHeaders.indexOf('Accept') + 1], 'application/json');
+    const rest = (e: Exchange) => plain({ ...e, url: '', rawUrl: '', requestHeaders: [], responseHeaders: [] });
+    assert.deepEqual(rest(redacted!), rest(exchange));
+  });
+
   it('still decode batches spooled as objects by earlier versions', () => {
     const old = { ...sampleExchange(3), responseBody: { bytes: [0, 4], size: 4 } };
     const [decoded] = decodeBatch(JSON.stringify([old]), Buffer.from('{"a"'));

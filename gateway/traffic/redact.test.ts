@@ -4,11 +4,9 @@ import {
   createRedactor,
   DEFAULT_REDACTED_HEADERS,
   REDACTED,
-  redactExchange,
   redactHeaders,
   redactUrl,
 } from './redact.js';
-import { sampleExchange } from './test-support/sample-exchange.js';
 
 const defaults = createRedactor();
 
@@ -100,33 +98,5 @@ describe('redactUrl', () => {
   it('works with a prebuilt set and returns the same string when nothing matched', () => {
     const url = '/p?a=1';
     assert.equal(redactUrl(url, new Set(['b'])), url);
-  });
-});
-
-describe('redactExchange', () => {
-  it('redacts headers both ways, url and rawUrl, and nothing else', () => {
-    const exchange = sampleExchange(1, {
-      rawUrl: '/pets/1?api_key=abc&x=1',
-      url: '/pets/1?api_key=abc&x=1',
-      responseHeaders: ['Set-Cookie', 'sid=1', 'Content-Type', 'application/json'],
-    });
-    const redacted = redactExchange(exchange, { headers: ['x-request-id'] });
-    assert.equal(redacted.url, `/pets/1?api_key=${REDACTED}&x=1`);
-    assert.equal(redacted.rawUrl, `/pets/1?api_key=${REDACTED}&x=1`);
-    assert.deepEqual(redacted.responseHeaders, ['Set-Cookie', REDACTED, 'Content-Type', 'application/json']);
-    const requestHeaders = redacted.requestHeaders;
-    for (const name of ['Authorization', 'Cookie', 'X-Request-Id']) {
-      assert.equal(requestHeaders[requestHeaders.indexOf(name) + 1], REDACTED, name);
-    }
-    assert.equal(requestHeaders[requestHeaders.indexOf('Accept') + 1], 'application/json');
-    assert.deepEqual({ ...redacted, url: 0, rawUrl: 0, requestHeaders: 0, responseHeaders: 0 }, {
-      ...exchange, url: 0, rawUrl: 0, requestHeaders: 0, responseHeaders: 0,
-    });
-    assert.equal(exchange.url, '/pets/1?api_key=abc&x=1', 'the input is not modified');
-  });
-
-  it('returns the exchange itself when nothing is secret', () => {
-    const exchange = sampleExchange(1, { requestHeaders: ['Accept', '*/*'], responseHeaders: [] });
-    assert.equal(defaults.exchange(exchange), exchange);
   });
 });

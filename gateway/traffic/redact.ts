@@ -1,4 +1,4 @@
-import { flattenHeaders, type Exchange, type HeaderObject, type RawHeaders } from './exchange.js';
+import { flattenHeaders, type HeaderObject, type RawHeaders } from './exchange.js';
 
 /**
  * Secrets are removed from an exchange before anything of it is written. Pure functions:
@@ -40,8 +40,6 @@ export interface Redactor {
   /** A header list or object (`res.getHeaders()`): the same value when nothing needed redacting, else a redacted list. */
   anyHeaders(headers: RawHeaders | HeaderObject): RawHeaders | HeaderObject;
   url(url: string): string;
-  /** The exchange with headers, `url` and `rawUrl` redacted; the same object when nothing needed it. */
-  exchange(exchange: Exchange): Exchange;
 }
 
 /** Builds the name sets once; the returned functions are what the writer calls per exchange. */
@@ -51,30 +49,7 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
   const headers = (raw: RawHeaders) => redactHeaders(raw, headerNames);
   const url = (value: string) => redactUrl(value, queryNames);
   const anyHeaders = (value: RawHeaders | HeaderObject) => (anyNamed(value, headerNames) ? headers(flattenHeaders(value)) : value);
-  return {
-    headers,
-    anyHeaders,
-    url,
-    exchange(exchange) {
-      const requestHeaders = headers(exchange.requestHeaders);
-      const responseHeaders = anyHeaders(exchange.responseHeaders);
-      const redactedUrl = url(exchange.url);
-      const rawUrl = url(exchange.rawUrl);
-      if (
-        requestHeaders === exchange.requestHeaders &&
-        responseHeaders === exchange.responseHeaders &&
-        redactedUrl === exchange.url &&
-        rawUrl === exchange.rawUrl
-      ) {
-        return exchange;
-      }
-      return { ...exchange, requestHeaders, responseHeaders, url: redactedUrl, rawUrl };
-    },
-  };
-}
-
-export function redactExchange(exchange: Exchange, options?: RedactOptions): Exchange {
-  return createRedactor(options).exchange(exchange);
+  return { headers, anyHeaders, url };
 }
 
 /**

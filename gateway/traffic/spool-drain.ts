@@ -73,7 +73,6 @@ const noRedaction = {
   headers: (raw: string[]) => raw,
   anyHeaders: <T>(headers: T) => headers,
   url: (url: string) => url,
-  exchange: <T>(exchange: T) => exchange,
 };
 
 /**
