@@ -1,9 +1,6 @@
 // A large design (over the 1 MB threshold of the incremental lint): an edit is answered from what it touched, in
 // seconds, and the full lint that follows in the background (`design.linted`) replaces that answer.
-import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { test as base, expect } from './support/fixtures.ts';
-import { startPorticoUi } from './support/portico-ui.ts';
+import { expect, withJsonRoot } from './support/fixtures.ts';
 import { paste, shot } from './support/editor.ts';
 
 /** 2,400 path items over shared schemas, pretty-printed JSON: about 1.25 MB. */
@@ -33,25 +30,15 @@ function largeDesign(): string {
   return JSON.stringify(design, null, 2) + '\n';
 }
 
-const test = base.extend({
-  portico: [
-    async ({}, use) => {
-      const portico = await startPorticoUi({
-        prepare: (workspace) => {
-          rmSync(join(workspace, 'openapi.yaml'));
-          writeFileSync(join(workspace, 'openapi.json'), largeDesign());
-        },
-      });
-      await use(portico);
-      await portico.stop();
-    },
-    { scope: 'worker' },
-  ],
-});
+const test = withJsonRoot(largeDesign);
 
 test('an edit of a large design is linted from what it touched, then in full', async ({ app: page }) => {
   test.setTimeout(300_000);
   await expect(page.locator('.tab.active')).toHaveAttribute('data-path', 'openapi.json');
+  // Built in slices like any large file, but within Monaco's limits: highlighted, and no large-file hint.
+  await expect(page.locator('.monaco-editor .view-line .mtk1').first()).toBeVisible();
+  await expect.poll(() => page.evaluate(() => new Set(Array.from(document.querySelectorAll('.monaco-editor .view-line span span'), (s) => s.className)).size)).toBeGreaterThan(1);
+  await expect(page.getByTestId('no-highlighting')).toHaveCount(0);
   const meta = page.locator('[data-testid=problems] .panel-meta');
   await expect(meta).toContainText('Spectral', { timeout: 180_000 });
   await expect(meta.locator('[data-lint]')).toHaveAttribute('data-lint', 'full');

@@ -1,7 +1,7 @@
 // Fixtures: a running `portico ui` per test file, and a page whose every request is recorded and checked to stay on
 // 127.0.0.1 (the test fails on any request that leaves it, whatever it was for).
 import { test as base, expect, type Page } from '@playwright/test';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startPorticoUi, type PorticoUi } from './portico-ui.ts';
 
@@ -42,6 +42,25 @@ export const test = base.extend<{ app: Page; requests: string[] }, { portico: Po
 });
 
 export { expect };
+
+/** The same fixtures on a workspace whose root is `openapi.json` with the given text (a generated design). */
+export function withJsonRoot(design: () => string) {
+  return test.extend<object, { portico: PorticoUi }>({
+    portico: [
+      async ({}, use) => {
+        const portico = await startPorticoUi({
+          prepare: (workspace) => {
+            rmSync(join(workspace, 'openapi.yaml'));
+            writeFileSync(join(workspace, 'openapi.json'), design());
+          },
+        });
+        await use(portico);
+        await portico.stop();
+      },
+      { scope: 'worker' },
+    ],
+  });
+}
 
 function raiseRateLimit(workspace: string): void {
   const spec = join(workspace, 'openapi.yaml');

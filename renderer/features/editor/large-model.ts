@@ -26,7 +26,13 @@ export async function createModelInSlices(text: string, fileLanguage: string, ur
     builder.acceptChunk(text.slice(at, at + CHUNK_CHARS));
     await nextTask();
   }
-  const model = m.editor.createModel(builder.finish(true) as unknown as string, language, uri);
+  // Made as plain text, then given its language: Monaco (0.52) sets up the model's tokenizer while its constructor
+  // runs, before it has decided whether the model is too large to tokenize, so a model past its limits (20 MB or
+  // 300,000 lines: GitHub's description has 347k) was tokenized anyway, in the background on this thread, all of it
+  // within seconds of opening. Given its language afterwards, the model is tokenized by Monaco's rule: not at all
+  // when too large (no highlighting: the status bar says so), as usual when not.
+  const model = m.editor.createModel(builder.finish(true) as unknown as string, 'plaintext', uri);
+  m.editor.setModelLanguage(model, language);
   // Unless Monaco normalized mixed line ends (then the lengths differ), the model's text is `text`.
   if (model.getValueLength() !== text.length) return model;
   madeFrom.set(model, text);
@@ -43,6 +49,14 @@ export async function createModelInSlices(text: string, fileLanguage: string, ur
  */
 export function textOf(model: editor.ITextModel): string {
   return madeFrom.get(model) ?? model.getValue();
+}
+
+/**
+ * Whether Monaco decided, when it made the model, not to tokenize it (no highlighting). The decision is Monaco's
+ * (`TextModel.isTooLargeForTokenization`, not in its typed API): more than 20 MB or 300,000 lines at creation.
+ */
+export function isTooLargeToHighlight(model: editor.ITextModel): boolean {
+  return (model as editor.ITextModel & { isTooLargeForTokenization?(): boolean }).isTooLargeForTokenization?.() === true;
 }
 
 /** Yields to the event loop (input, paint) before the next slice; a message is not throttled like setTimeout. */

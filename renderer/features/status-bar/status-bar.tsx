@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { useStore } from '../workspace/store';
 import type { Workspace } from '../workspace/workspace';
 import { languageFor } from '../editor/model-language';
+import { isTooLargeToHighlight } from '../editor/large-model';
 import { SeverityIcon } from '../../ui/icons';
 
 export function StatusBar({ ws }: { ws: Workspace }) {
@@ -9,6 +10,10 @@ export function StatusBar({ ws }: { ws: Workspace }) {
   const errors = s.lint.problems.filter((p) => p.severity === 'error').length;
   const warnings = s.lint.problems.filter((p) => p.severity === 'warning').length;
   const dirtyCount = Object.values(s.dirty).filter(Boolean).length;
+  // Monaco does not tokenize a model of more than 300,000 lines or 20 MB (VS Code says so in a notice): say why the
+  // file shows no colours. Read on each render; the status bar renders with every cursor move.
+  const model = s.active ? ws.model(s.active) : null;
+  const untokenized = model != null && isTooLargeToHighlight(model);
 
   useEffect(() => {
     if (!s.notice || s.notice.kind === 'error') return;
@@ -32,6 +37,11 @@ export function StatusBar({ ws }: { ws: Workspace }) {
       )}
       <span className="spacer" />
       {s.active && s.cursor && <span className="status-item">Ln {s.cursor.line}, Col {s.cursor.column}</span>}
+      {untokenized && (
+        <span className="status-item" data-testid="no-highlighting" title="Files of more than 300,000 lines or 20 MB are shown without syntax highlighting (the editor's large-file limit).">
+          Large file: no highlighting
+        </span>
+      )}
       {s.active && <span className="status-item">{languageFor(s.active).toUpperCase()}</span>}
       <span className="status-item">{s.gateway?.state === 'running' ? `Gateway ${s.gateway.url ?? ''}` : 'Gateway off'}</span>
     </footer>
