@@ -1,4 +1,5 @@
-import { RpcError, type Api, type CallResult, type EventMessage, type EventName, type EventPayload, type MethodName, type Result } from '../../gateway/contract/index.js';
+import { RpcError, type Api, type CallResult, type EventMessage, type EventName, type EventPayload, type MethodName, type Params, type Result } from '../../gateway/contract/index.js';
+import type { TextBlob } from './text-blob.js';
 
 /**
  * The renderer's one client of the engine: typed `call` and `subscribe` over whichever transport was chosen at
@@ -7,11 +8,25 @@ import { RpcError, type Api, type CallResult, type EventMessage, type EventName,
 
 /** What carries the contract: one call, one `CallResult`; every event, in order. `PorticoBridge` is one. */
 export interface Transport {
-  call(method: MethodName, params: unknown): Promise<CallResult>;
+  /** `blobField`: hand out the answer's `value[blobField]` text as a `TextBlob` (`withTextBlob`). */
+  call(method: MethodName, params: unknown, blobField?: string): Promise<CallResult>;
   subscribe(listener: (message: EventMessage) => void): () => void;
 }
 
-export function createApi(transport: Transport): Api {
+/** The names of a result's text fields. */
+type TextField<T> = { [K in keyof T]-?: [NonNullable<T[K]>] extends [string] ? K : never }[keyof T] & string;
+export type WithTextBlob<T, F extends keyof T> = Omit<T, F> & { [K in F]: TextBlob | null };
+
+/** The contract's client, and one more way to call. */
+export interface ClientApi extends Api {
+  /**
+   * `call`, with one text field of the answer handed out as a `TextBlob`: for a large text this window passes on
+   * without reading (the bundled design, for the docs frame). Over HTTP the text never reaches this thread.
+   */
+  callWithBlob<M extends MethodName, F extends TextField<Result<M>>>(method: M, params: Params<M>, field: F): Promise<WithTextBlob<Result<M>, F>>;
+}
+
+export function createApi(transport: Transport): ClientApi {
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
   let detach: (() => void) | undefined;
 
@@ -27,9 +42,10 @@ export function createApi(transport: Transport): Api {
 
   return {
     async call<M extends MethodName>(method: M, params: unknown): Promise<Result<M>> {
-      const result = await transport.call(method, params);
-      if (result.ok) return result.value as Result<M>;
-      throw new RpcError(result.error.code, result.error.message, result.error.details);
+      return valueOf(await transport.call(method, params)) as Result<M>;
+    },
+    async callWithBlob<M extends MethodName, F extends TextField<Result<M>>>(method: M, params: Params<M>, field: F): Promise<WithTextBlob<Result<M>, F>> {
+      return valueOf(await transport.call(method, params, field)) as WithTextBlob<Result<M>, F>;
     },
     subscribe<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
       let set = listeners.get(event);
@@ -50,6 +66,11 @@ export function createApi(transport: Transport): Api {
       };
     },
   };
+}
+
+function valueOf(result: CallResult): unknown {
+  if (result.ok) return result.value;
+  throw new RpcError(result.error.code, result.error.message, result.error.details);
 }
 
 /** A `CallResult` for a failure on this side of the transport (network down, unexpected answer). */

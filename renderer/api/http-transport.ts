@@ -1,5 +1,6 @@
 import { events, rpcError, type CallResult, type EventMessage, type EventName, type MethodName } from '../../gateway/contract/index.js';
 import { transportFailure, type Transport } from './client.js';
+import { withTextBlob } from './text-blob.js';
 
 /**
  * Browser mode: calls are `POST /api/call/<method>` with a JSON body, answered with a JSON `CallResult`; events
@@ -34,8 +35,9 @@ export interface HttpTransportOptions {
   /**
    * Parses the JSON of answers of `LARGE_ANSWER_BYTES` or more somewhere else than the calling thread (the browser's
    * entry passes a worker: `parse-off-thread.ts`). A 13 MB file read as JSON text took ~100 ms of the UI thread.
+   * With `blobField`, it also hands out that text field of the answer as a `TextBlob` (`withTextBlob`).
    */
-  parseLarge?: (bytes: ArrayBuffer) => Promise<unknown>;
+  parseLarge?: (bytes: ArrayBuffer, blobField?: string) => Promise<unknown>;
 }
 
 export const LARGE_ANSWER_BYTES = 1_000_000;
@@ -46,7 +48,7 @@ export function httpTransport(options: HttpTransportOptions = {}): Transport {
   const global = globalThis as unknown as { fetch?: FetchLike; EventSource?: EventSourceConstructor };
 
   return {
-    async call(method: MethodName, params: unknown): Promise<CallResult> {
+    async call(method: MethodName, params: unknown, blobField?: string): Promise<CallResult> {
       const doFetch = options.fetch ?? global.fetch;
       if (!doFetch) return transportFailure('no fetch in this environment');
       let response: ResponseLike;
@@ -58,7 +60,11 @@ export function httpTransport(options: HttpTransportOptions = {}): Transport {
       let body: unknown;
       try {
         const size = Number(response.headers.get('content-length') ?? 0);
-        body = options.parseLarge && size >= LARGE_ANSWER_BYTES ? await options.parseLarge(await response.arrayBuffer()) : JSON.parse(await response.text());
+        if (options.parseLarge && size >= LARGE_ANSWER_BYTES) body = await options.parseLarge(await response.arrayBuffer(), blobField);
+        else {
+          body = JSON.parse(await response.text());
+          if (blobField && isCallResult(body)) body = await withTextBlob(body, blobField);
+        }
       } catch {
         return transportFailure(`unexpected answer from the engine (HTTP ${response.status})`);
       }

@@ -1,5 +1,6 @@
 import type { CallResult, EventMessage, MethodName, PorticoBridge } from '../../gateway/contract/index.js';
 import { transportFailure, type Transport } from './client.js';
+import { withTextBlob } from './text-blob.js';
 
 /**
  * The desktop app: the preload exposes `window.portico` (`PorticoBridge`: named calls only), which relays over
@@ -7,9 +8,11 @@ import { transportFailure, type Transport } from './client.js';
  */
 export function ipcTransport(bridge: PorticoBridge): Transport {
   return {
-    async call(method: MethodName, params: unknown): Promise<CallResult> {
+    async call(method: MethodName, params: unknown, blobField?: string): Promise<CallResult> {
       try {
-        return await bridge.call(method, params);
+        // The bridge has already copied the answer to this thread (a structured clone): the blob is made here.
+        const result = await bridge.call(method, params);
+        return blobField ? await withTextBlob(result, blobField) : result;
       } catch (error) {
         return transportFailure(`the desktop bridge failed: ${(error as Error)?.message ?? String(error)}`);
       }

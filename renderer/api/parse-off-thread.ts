@@ -4,12 +4,13 @@ import type { ParseRequest, ParseResponse } from './json-parse.worker';
 
 /**
  * JSON parsed in a worker: the bytes are transferred (not copied) and the parsed value comes back as a structured
- * clone, which for the large answers (a file's text, a bundled design) is mostly one string copy.
+ * clone, which for the large answers (a file's text) is mostly one string copy; a text asked for as a `TextBlob` (the
+ * bundled design) comes back as a Blob handle, made in the worker.
  */
 const parse = workerCalls<Omit<ParseRequest, 'id'>, ParseResponse>(() => new ParseWorker());
 
-export async function parseOffThread(bytes: ArrayBuffer): Promise<unknown> {
-  const response = await parse({ bytes }, [bytes]);
+export async function parseOffThread(bytes: ArrayBuffer, blobField?: string): Promise<unknown> {
+  const response = await parse({ bytes, blobField }, [bytes]);
   if (response.ok) return response.value;
   throw new Error(response.message);
 }

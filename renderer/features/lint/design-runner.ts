@@ -1,13 +1,17 @@
 // Lint and bundle the design as it is being typed: debounced, with the unsaved texts as overlays.
 // Both run in the engine (another process), so the UI thread only sends texts and applies results.
 import { RpcError, type Problem } from '../../../gateway/contract';
+import type { TextBlob } from '../../api/text-blob';
 import { Store } from '../workspace/store';
 import { message, type Workspace } from '../workspace/workspace';
 import { latest } from './latest';
 
 export interface PreviewState {
-  /** The bundled design as JSON text, as the engine wrote it (what the docs frame is sent, and parses). */
-  text: string;
+  /**
+   * The bundled design as JSON text, as the engine wrote it, in a Blob: what the docs frame is sent, and reads and
+   * parses. This window never holds the text (7 MB for GitHub's description): it compares digests.
+   */
+  text: TextBlob | null;
   /** The root's `x-portico` (for the try-it hint); the document itself is never parsed in this window. */
   extension: unknown;
   problems: Problem[];
@@ -39,7 +43,7 @@ export const BUNDLE_DELAY_MS = 500;
  * lint and bundle take both cores for seconds.
  */
 export function createDesignRunner(ws: Workspace) {
-  const preview = new Store<PreviewState>({ text: '', extension: undefined, problems: [], revision: 0, failed: null });
+  const preview = new Store<PreviewState>({ text: null, extension: undefined, problems: [], revision: 0, failed: null });
   /** Bumped by every change lint must see; a result is current when no change came after its request. */
   let wanted = 0;
   let stopped = false;
@@ -75,11 +79,12 @@ export function createDesignRunner(ws: Workspace) {
   const bundle = latest(async () => {
     await ws.opened;
     try {
-      // As text: compared as text here and parsed only in the docs frame (a 7 MB parse and re-serialization here
-      // were the longest tasks of this window on a large design).
-      const { text, extension, problems } = await withOverlays(ws, (overlays) => ws.api.call('design.bundle', { overlays, as: 'text' }));
+      // As text in a Blob, parsed only in the docs frame: a 7 MB parse and re-serialization here were the longest
+      // tasks of this window on a large design, and then receiving the text from the parse worker and posting it to
+      // the frame (up to 180 ms together) were.
+      const { text, extension, problems } = await withOverlays(ws, (overlays) => ws.api.callWithBlob('design.bundle', { overlays, as: 'text' }, 'text'));
       if (text == null) return preview.set({ problems, failed: null });
-      if (text === preview.get().text) return preview.set({ problems, failed: null });
+      if (text.digest === preview.get().text?.digest) return preview.set({ problems, failed: null });
       preview.set((s) => ({ text, extension, problems, revision: s.revision + 1, failed: null }));
     } catch (e) {
       preview.set({ failed: message(e) });

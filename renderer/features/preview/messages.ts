@@ -4,8 +4,11 @@ import { z } from 'zod';
 export const showDesign = z.object({
   type: z.literal('portico:show'),
   revision: z.number().int(),
-  /** The bundled design as JSON text: a string crosses to the frame's process as one copy, and the frame parses it. */
-  text: z.string(),
+  /**
+   * The bundled design as JSON text (UTF-8) in a Blob: it crosses to the frame's process as a handle, without a copy
+   * or serialization on the workspace window's thread; the frame reads and parses it.
+   */
+  design: z.instanceof(Blob),
   gatewayUrl: z.string().url().nullable(),
   theme: z.enum(['light', 'dark']),
 });

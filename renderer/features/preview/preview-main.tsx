@@ -21,17 +21,20 @@ interface Shown {
 function Preview() {
   const [design, setDesign] = useState<Shown | null>(null);
   useEffect(() => {
-    const onMessage = (e: MessageEvent) => {
+    // Reading a Blob is asynchronous: of messages that cross, the last one sent is shown.
+    let latest = 0;
+    const onMessage = async (e: MessageEvent) => {
       if (e.source !== window.parent || e.origin !== parentOrigin) return;
       const parsed = showDesign.safeParse(e.data);
       if (!parsed.success) return;
+      const order = ++latest;
       let document: unknown;
       try {
-        document = JSON.parse(parsed.data.text);
+        document = JSON.parse(await parsed.data.design.text());
       } catch {
         return;
       }
-      if (!document || typeof document !== 'object' || Array.isArray(document)) return;
+      if (order !== latest || !document || typeof document !== 'object' || Array.isArray(document)) return;
       setDesign({ revision: parsed.data.revision, document: document as Record<string, unknown>, gatewayUrl: parsed.data.gatewayUrl });
     };
     const onKey = (e: KeyboardEvent) => {

@@ -11,7 +11,7 @@ export const PREVIEW_SANDBOX = 'allow-scripts allow-popups allow-popups-to-escap
 /**
  * The live docs, rendered by Elements in a sandboxed frame with an opaque origin: its own document, React root and
  * (in Chromium) process, so a large design's render (seconds for GitHub's description) never blocks the editor's
- * main thread. Sent only when the bundle changed, as JSON text (parsed in the frame).
+ * main thread. Sent only when the bundle changed, as JSON text in a Blob (read and parsed in the frame).
  */
 export function PreviewPane({ ws, preview }: { ws: Workspace; preview: Store<PreviewState> }) {
   const frame = useRef<HTMLIFrameElement>(null);
@@ -50,11 +50,11 @@ export function PreviewPane({ ws, preview }: { ws: Workspace; preview: Store<Pre
   useEffect(() => {
     const target = frame.current?.contentWindow;
     if (!ready || !target || !state.text) return;
-    const message: ShowDesign = { type: 'portico:show', revision: state.revision, text: state.text, gatewayUrl, theme: scheme };
+    const message: ShowDesign = { type: 'portico:show', revision: state.revision, design: state.text.blob, gatewayUrl, theme: scheme };
     // An opaque origin cannot be named as a target: '*' it is, to the window we created and that said it is ready.
     target.postMessage(message, '*');
   }, [ready, state.revision, state.text, gatewayUrl, scheme]);
-  const tryItBlocked = gatewayUrl != null && state.text !== '' && !corsAllowsFrame({ 'x-portico': state.extension });
+  const tryItBlocked = gatewayUrl != null && state.text != null && !corsAllowsFrame({ 'x-portico': state.extension });
 
   return (
     <section className="preview-pane" aria-label="Docs preview">

@@ -1,10 +1,11 @@
 // The open workspace: files, tabs, unsaved edits (Monaco models), disk versions and conflicts.
-import type { Api, GatewayStatus, OverlayEdit, Problem, WorkspaceInfo } from '../../../gateway/contract';
+import type { GatewayStatus, OverlayEdit, Problem, WorkspaceInfo } from '../../../gateway/contract';
 import { RpcError } from '../../../gateway/contract';
 import { m, pathFor, uriFor } from '../editor/monaco';
 import { languageFor } from '../editor/model-language';
 import { createModelInSlices } from '../editor/large-model';
 import type { editor } from 'monaco-editor';
+import type { ClientApi } from '../../api/client';
 import { Store } from './store';
 import { relativeTo } from './paths';
 
@@ -88,7 +89,7 @@ export class Workspace {
   readonly opened: Promise<void>;
   private markOpened!: () => void;
 
-  constructor(readonly api: Api) {
+  constructor(readonly api: ClientApi) {
     this.opened = new Promise<void>((resolve) => (this.markOpened = resolve)).then(paintedAndIdle);
   }
 
