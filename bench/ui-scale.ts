@@ -48,6 +48,8 @@ interface Result {
   keystrokeMaxMs: number | null;
   lintRunningWhileTyping: boolean;
   editApplied: boolean;
+  /** How often the edit's paste had to be repeated (a synthetic paste not applied). */
+  pasteRetries: number;
   lintAfterEditMs: number | null;
   longTaskMaxMs: number;
   longTasksOver200: number;
@@ -192,6 +194,7 @@ async function run(): Promise<void> {
     keystrokeMaxMs: null,
     lintRunningWhileTyping: false,
     editApplied: false,
+    pasteRetries: 0,
     lintAfterEditMs: null,
     longTaskMaxMs: 0,
     longTasksOver200: 0,
@@ -272,16 +275,28 @@ async function run(): Promise<void> {
         data.setData('text/plain', value);
         area.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
       }, text);
-    if (json) {
-      await page.keyboard.press('End');
-      await paste('\n  "x-bench-edit": "",');
-      await page.keyboard.press('ArrowLeft');
-      await page.keyboard.press('ArrowLeft');
-    } else {
-      await paste('x-bench-edit: ""\n');
-      await page.keyboard.press('ArrowUp');
-      await page.keyboard.press('End');
-      await page.keyboard.press('ArrowLeft');
+    const placeEdit = async () => {
+      if (json) {
+        await page.keyboard.press('End');
+        await paste('\n  "x-bench-edit": "",');
+        await page.keyboard.press('ArrowLeft');
+        await page.keyboard.press('ArrowLeft');
+      } else {
+        await paste('x-bench-edit: ""\n');
+        await page.keyboard.press('ArrowUp');
+        await page.keyboard.press('End');
+        await page.keyboard.press('ArrowLeft');
+      }
+    };
+    const editShown = `() => Array.from(document.querySelectorAll('.monaco-editor .view-line')).some((l) => l.textContent.includes('x-bench-edit'))`;
+    await placeEdit();
+    // The synthetic paste event was once not applied (one run in eight, sixth session; cause not found): the letters
+    // then went into line 1 and the run did not measure this edit. Pasted once more, and counted.
+    if ((await whenTrue(page, editShown, 2_000)) == null) {
+      result.pasteRetries++;
+      process.stderr.write('the paste was not applied: pasting once more\n');
+      await page.keyboard.press('Control+Home');
+      await placeEdit();
     }
     await page.waitForTimeout(700); // past the lint debounce: the edit's lint is running
     await page.evaluate(() => ((window as unknown as { bench: { recordKeys: boolean } }).bench.recordKeys = true));
@@ -298,7 +313,7 @@ async function run(): Promise<void> {
       await browser.stopTracing();
       process.stdout.write(`trace written: bench/results/ui-scale-trace.json\n`);
     }
-    result.editApplied = await page.evaluate(() => Array.from(document.querySelectorAll('.monaco-editor .view-line')).some((l) => (l.textContent ?? '').includes('x-bench-edit')));
+    result.editApplied = (await page.evaluate(`(${editShown})()`)) === true;
     if (!result.editApplied) {
       const focused = await page.evaluate(() => `${document.activeElement?.tagName}.${document.activeElement?.className}`);
       await page.screenshot({ path: join(root, 'bench', 'results', 'ui-scale-edit-missing.png') });
@@ -407,7 +422,7 @@ function printTable(r: Result) {
     ['editor ready (navigation → root file in Monaco)', fmt(r.editorReadyMs), `< ${TARGETS.editorReadyMs} ms`, check(r.editorReadyMs, TARGETS.editorReadyMs)],
     ['first lint result shown', fmt(r.firstLintMs), '', ''],
     ['docs preview rendered (first tag section in the frame)', fmt(r.docsRenderedMs), '', ''],
-    [`keystroke → next frame p50 (${r.keystrokes} keys${r.lintRunningWhileTyping ? ', lint running' : ', lint NOT seen running'}${r.editApplied ? '' : ', EDIT NOT APPLIED'})`, fmt(r.keystrokeP50Ms), '', ''],
+    [`keystroke → next frame p50 (${r.keystrokes} keys${r.lintRunningWhileTyping ? ', lint running' : ', lint NOT seen running'}${r.editApplied ? '' : ', EDIT NOT APPLIED'}${r.pasteRetries ? `, pasted ${r.pasteRetries + 1} times` : ''})`, fmt(r.keystrokeP50Ms), '', ''],
     ['keystroke → next frame p95', fmt(r.keystrokeP95Ms), `< ${TARGETS.keystrokeP95Ms} ms`, check(r.keystrokeP95Ms, TARGETS.keystrokeP95Ms)],
     ['keystroke → next frame max', fmt(r.keystrokeMaxMs), '', ''],
     ['longest main-thread task (workspace window)', fmt(r.longTaskMaxMs), `< ${TARGETS.longTaskMaxMs} ms`, check(r.longTaskMaxMs, TARGETS.longTaskMaxMs)],
