@@ -3,7 +3,8 @@ import { readlinkSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { lowerThisThreadsPriority } from '../workers.js';
 import { openTrafficDb } from './db.js';
-import { drainPause, loopLoadReader } from './loop-load.js';
+import { drainSignalReader } from './drain-signal.js';
+import { drainPause, loopLoadReader, msSinceLoopPublished } from './loop-load.js';
 import { enforceRetention, indexPending } from './maintenance.js';
 import { openSpoolDrain } from './spool-drain.js';
 import { deleteDrainedSegments } from './spool.js';
@@ -35,11 +36,14 @@ db.pragma('journal_size_limit = 67108864');
 db.pragma('wal_autocheckpoint = 0');
 const drain = openSpoolDrain(db, setup.spoolDir);
 const loopLoad = loopLoadReader(setup.loopLoad);
+const sinceLastWrite = msSinceLoopPublished(setup.loopLoad);
+const signal = drainSignalReader(setup.drainSignal);
 port.postMessage({ type: 'ready' } satisfies WorkerReply);
 
-let lastWriteAt = 0;
 let lastStepAt = 0;
 let draining = false;
+/** The spool looked empty once and the gateway has been told to wake this thread: one more look decides. */
+let lastLook = false;
 let closed = false;
 let skippedReported = 0;
 /** Exchanges (or index slices) written since the last checkpoint. */
@@ -65,8 +69,20 @@ function drainSome(): void {
   }
   reportSkipped();
   if (ids === undefined) {
-    draining = false;
+    if (lastLook) {
+      lastLook = false;
+      draining = false;
+      return;
+    }
+    // Say so before looking again: a batch spooled after that look will send a message (drain-signal.ts).
+    signal.waiting();
+    lastLook = true;
+    setImmediate(drainSome);
     return;
+  }
+  if (lastLook) {
+    lastLook = false;
+    signal.working();
   }
   if (ids.length > 0) {
     uncheckpointed += ids.length;
@@ -79,7 +95,7 @@ function drainSome(): void {
 drainSome();
 
 const idleWork = setInterval(() => {
-  if (closed || draining || performance.now() - lastWriteAt < IDLE_MS) return;
+  if (closed || draining || sinceLastWrite() < IDLE_MS) return;
   const until = performance.now() + SLICE_MS;
   try {
     if (uncheckpointed > 0) checkpoint();
@@ -103,7 +119,6 @@ const retention = setInterval(() => {
 
 port.on('message', (message: WorkerRequest) => {
   if (message.type === 'spooled') {
-    lastWriteAt = performance.now();
     if (!draining) drainSome();
     return;
   }

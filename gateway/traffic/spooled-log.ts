@@ -1,5 +1,6 @@
 import { startWorker } from '../workers.js';
 import { encodeBatch } from './batch.js';
+import { createDrainSignal, drainSignalWriter } from './drain-signal.js';
 import type { Exchange } from './exchange.js';
 import { createLoopLoadBuffer, loopLoadPublisher } from './loop-load.js';
 import { createRedactor, type RedactOptions } from './redact.js';
@@ -8,9 +9,9 @@ import { openSpoolWriter, spoolDirFor } from './spool.js';
 /**
  * The traffic log as the gateway uses it. The request path only queues; every `batchMs` the event loop redacts and
  * encodes the queue and appends it to the spool (spool.ts) in one write, and from then on the batch survives a
- * crash of the process. The log's worker thread (log-worker.ts), at the lowest CPU priority, drains the spool into
+ * crash of the process; the worker is messaged only when it waits for work (drain-signal.ts). The log's worker thread (log-worker.ts), at the lowest CPU priority, drains the spool into
  * indexed SQLite rows and acknowledges them (`onCommitted`); while the event loop is saturated it drains only a step
- * every half second (loop-load.ts), so under load the CPU goes to requests first and the inspector's view of the
+ * every 2 s (loop-load.ts), so under load the CPU goes to requests first and the inspector's view of the
  * newest traffic lags instead. On SIGKILL at most the queue (one batch window) is lost;
  * `close()` loses nothing: what the worker has not drained by then is drained on the next open, or by a reader.
  */
@@ -20,6 +21,8 @@ export interface WorkerSetup {
   spoolDir: string;
   /** The event loop's utilisation (loop-load.ts): the worker holds back its drain while requests need the CPU. */
   loopLoad: SharedArrayBuffer;
+  /** Whether the worker waits for a message before it reads the spool again (drain-signal.ts). */
+  drainSignal: SharedArrayBuffer;
 }
 export type WorkerRequest = { type: 'spooled' } | { type: 'close'; drainMs: number };
 export type WorkerReply =
@@ -69,7 +72,9 @@ export async function openSpooledTrafficLog(file: string, options: SpooledTraffi
   const spoolDir = spoolDirFor(file);
   const loopLoad = createLoopLoadBuffer();
   const load = loopLoadPublisher(loopLoad);
-  const worker = startWorker(import.meta.url, 'log-worker', { workerData: { file, spoolDir, loopLoad } satisfies WorkerSetup });
+  const drainSignal = createDrainSignal();
+  const wake = drainSignalWriter(drainSignal);
+  const worker = startWorker(import.meta.url, 'log-worker', { workerData: { file, spoolDir, loopLoad, drainSignal } satisfies WorkerSetup });
   const batchMs = options.batchMs ?? 10;
   const counts: SpooledTrafficLogStats = { appended: 0, spooled: 0, committed: 0, dropped: 0 };
   const onError = options.onError ?? warn;
@@ -123,7 +128,7 @@ export async function openSpooledTrafficLog(file: string, options: SpooledTraffi
     }
     counts.spooled += exchanges.length;
     load.publish();
-    worker.postMessage({ type: 'spooled' } satisfies WorkerRequest);
+    if (wake.needsWake()) worker.postMessage({ type: 'spooled' } satisfies WorkerRequest);
   };
 
   return {
