@@ -28,7 +28,19 @@ export interface InterleavedResult {
   onLoopUs: number[];
   /** Turns that began before both gateways were quiet (15 s at most is waited for each). */
   notQuiet: number;
+  /** Per pair: whether other processes used ≥ DISTURBED_CPUS of a CPU during one of its turns (left out of the figure). */
+  disturbed: boolean[];
 }
+
+/**
+ * Other processes' CPU (and the hypervisor's steal) during a turn from which the pair does not count. A neighbour's test run or build on this
+ * 2-CPU machine took up to half a CPU during some turns, moving their ratio by 0.1 and more; background daemons take
+ * well under 1 %.
+ */
+export const DISTURBED_CPUS = 0.05;
+
+/** Measures other processes' CPU plus steal over a stretch of time: call, run, call the result (undefined off Linux). */
+export type ForeignCpu = () => () => number | undefined;
 
 /**
  * Waits until the process has used less than 5 % of a CPU in each of five 100 ms windows in a row (its worker has
@@ -48,12 +60,20 @@ async function quiet(pid: number | undefined, timeoutMs = 15_000): Promise<boole
   return !last || calm >= 5;
 }
 
-async function turn(contender: Contender, settings: LoadSettings): Promise<{ rps: number; loopUs: number | undefined }> {
+interface Turn {
+  rps: number;
+  loopUs: number | undefined;
+  foreignCpus: number | undefined;
+}
+
+async function turn(contender: Contender, settings: LoadSettings, foreignCpu: ForeignCpu): Promise<Turn> {
   const before = sampleProcessCpu(contender.pid);
+  const foreign = foreignCpu();
   const load = await measure(contender.url, settings);
+  const foreignCpus = foreign();
   const after = sampleProcessCpu(contender.pid);
   const loopUs = before && after && load.total > 0 ? ((after.mainMs - before.mainMs) * 1000) / load.total : undefined;
-  return { rps: load.requestsPerSec, loopUs };
+  return { rps: load.requestsPerSec, loopUs, foreignCpus };
 }
 
 /** Two running gateways, warmed up: logging off and on. */
@@ -70,12 +90,18 @@ export interface Contenders {
  */
 export const PAIRS_PER_START = 12;
 
-export async function interleaveLogging(start: () => Promise<Contenders>, pairs: number, settings: LoadSettings, progress: (line: string) => void): Promise<InterleavedResult> {
-  const result: InterleavedResult = { ratios: [], offRps: [], onRps: [], offLoopUs: [], onLoopUs: [], notQuiet: 0 };
+export async function interleaveLogging(
+  start: () => Promise<Contenders>,
+  pairs: number,
+  settings: LoadSettings,
+  foreignCpu: ForeignCpu,
+  progress: (line: string) => void,
+): Promise<InterleavedResult> {
+  const result: InterleavedResult = { ratios: [], offRps: [], onRps: [], offLoopUs: [], onLoopUs: [], notQuiet: 0, disturbed: [] };
   for (let first = 0; first < pairs; first += PAIRS_PER_START) {
     const contenders = await start();
     try {
-      await interleavePairs(contenders, first, Math.min(pairs, first + PAIRS_PER_START), pairs, settings, result, progress);
+      await interleavePairs(contenders, first, Math.min(pairs, first + PAIRS_PER_START), pairs, settings, foreignCpu, result, progress);
     } finally {
       await contenders.stop();
     }
@@ -89,12 +115,13 @@ async function interleavePairs(
   to: number,
   pairs: number,
   settings: LoadSettings,
+  foreignCpu: ForeignCpu,
   result: InterleavedResult,
   progress: (line: string) => void,
 ): Promise<void> {
   for (let pair = from; pair < to; pair++) {
     const order = pair % 2 === 0 ? ([off, on] as const) : ([on, off] as const);
-    const measured = new Map<Contender, { rps: number; loopUs: number | undefined }>();
+    const measured = new Map<Contender, Turn>();
     for (const contender of order) {
       // Each turn runs alone on a quiet core: both gateways first finish what the last turn left them (the log's
       // drain and index, V8's idle-time GC), then the idle one is frozen, so that none of its background work
@@ -104,7 +131,7 @@ async function interleavePairs(
       const idle = contender === off ? on : off;
       if (idle.pid !== undefined) process.kill(idle.pid, 'SIGSTOP');
       try {
-        measured.set(contender, await turn(contender, settings));
+        measured.set(contender, await turn(contender, settings, foreignCpu));
       } finally {
         if (idle.pid !== undefined) process.kill(idle.pid, 'SIGCONT');
       }
@@ -116,8 +143,11 @@ async function interleavePairs(
     if (a.loopUs !== undefined) result.offLoopUs.push(a.loopUs);
     if (b.loopUs !== undefined) result.onLoopUs.push(b.loopUs);
     result.ratios.push(b.rps / a.rps);
+    const foreign = Math.max(a.foreignCpus ?? 0, b.foreignCpus ?? 0);
+    result.disturbed.push(foreign >= DISTURBED_CPUS);
     const us = (x: number | undefined) => (x === undefined ? '' : `, ${x.toFixed(1)} µs loop/req`);
-    progress(`  pair ${pair + 1} of ${pairs}: off ${Math.round(a.rps)} req/s${us(a.loopUs)}; on ${Math.round(b.rps)} req/s${us(b.loopUs)}; ratio ${(b.rps / a.rps).toFixed(2)}\n`);
+    const mark = foreign >= DISTURBED_CPUS ? `; DISTURBED: other processes used ${foreign.toFixed(2)} CPU, left out` : '';
+    progress(`  pair ${pair + 1} of ${pairs}: off ${Math.round(a.rps)} req/s${us(a.loopUs)}; on ${Math.round(b.rps)} req/s${us(b.loopUs)}; ratio ${(b.rps / a.rps).toFixed(2)}${mark}\n`);
   }
 }
 

@@ -298,7 +298,15 @@ async function main(): Promise<void> {
         return { off: contender(off), on: contender(on), stop: () => Promise.all([stop(off.child), stop(on.child)]).then(() => undefined) };
       };
       try {
-        interleaved = await interleaveLogging(startContenders, PAIRS, turnSettings, (line) => process.stdout.write(line));
+        const foreignCpu = () => {
+          const before = sampleCpu(childGroups());
+          return () => {
+            const after = sampleCpu(childGroups());
+            const foreign = foreignCpus(before, after);
+            return foreign === undefined ? undefined : foreign + (stolenCpus(before, after) ?? 0);
+          };
+        };
+        interleaved = await interleaveLogging(startContenders, PAIRS, turnSettings, foreignCpu, (line) => process.stdout.write(line));
       } catch (error) {
         process.stdout.write(`  failed: ${(error as Error).message}\n`);
       }
