@@ -99,14 +99,16 @@ export function upstreamRequestHeaders(req: IncomingMessage, options: RequestHea
 }
 
 /**
- * Removes hop-by-hop headers from an upstream response's headers, in place, and returns them.
- * Node re-frames the body for our client (chunked or Content-Length, keep-alive or close).
+ * An upstream response's headers without the hop-by-hop ones: Node re-frames the body for our client (chunked or
+ * Content-Length, keep-alive or close). A copy, not deletions in place: `delete` turns V8's object into a slow
+ * dictionary, and every reader after (writeHead, the traffic log's encoder) walked it slowly, on every response.
  */
 export function stripResponseHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  const connection = headers.connection;
+  const out: IncomingHttpHeaders = {};
   for (const name in headers) {
-    if (isHopByHop(name)) delete headers[name];
+    if (!isHopByHop(name)) out[name] = headers[name];
   }
-  if (connection !== undefined) removeListed(headers, connection);
-  return headers;
+  const connection = headers.connection;
+  if (connection !== undefined) removeListed(out, connection);
+  return out;
 }

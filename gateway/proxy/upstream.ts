@@ -583,9 +583,11 @@ function onUpstreamDeclined(this: ClientRequest, proxyRes: IncomingMessage): voi
   exchange.upstreamMs = performance.now() - exchange.start;
   (proxyRes as CarriedUpgradeMsg)[kExchange] = exchange;
   proxyRes.on('error', onDeclinedResponseError);
-  // Node has decoded any chunking: without Transfer-Encoding the body runs to the end of the connection.
+  // Node has decoded any chunking: without Transfer-Encoding the body runs to the end of the connection. http-proxy
+  // writes this answer from `proxyRes.headers` after us, so they are replaced with the stripped ones.
   const headers = stripResponseHeaders(proxyRes.headers);
   headers.connection = 'close';
+  proxyRes.headers = headers;
   try {
     exchange.hooks?.onResponseHeaders?.(exchange.status, headers);
   } catch (error) {
