@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeBatch, encodeBatch } from './batch.js';
+import { BatchEncoder, decodeBatch, encodeBatch } from './batch.js';
 import type { Exchange } from './exchange.js';
 import { createRedactor, REDACTED } from './redact.js';
 import { sampleExchange } from './test-support/sample-exchange.js';
@@ -88,5 +88,36 @@ describe('spool batches', () => {
     const [decoded] = decodeBatch(JSON.stringify([old]), Buffer.from('{"a"'));
     assert.equal(decoded!.rawUrl, sampleExchange(3).rawUrl);
     assert.equal(decoded!.responseBody!.bytes.toString(), '{"a"');
+  });
+
+  it('build one batch after another with one encoder, each with its own bodies, small and large', () => {
+    const encoder = new BatchEncoder();
+    const body = (text: string) => ({ bytes: Buffer.from(text), size: text.length });
+    const large = 'L'.repeat(200_000); // past the first bodies buffer: it grows, and is let go after the batch
+    const batches = [
+      [sampleExchange(1, { responseBody: body('first') }), sampleExchange(2, { requestBody: body('second'), responseBody: body(large) })],
+      [sampleExchange(3, { responseBody: body('third') })],
+      [],
+    ];
+    for (const exchanges of batches) {
+      for (const e of exchanges) encoder.add(e);
+      assert.equal(encoder.length, exchanges.length);
+      const { json, bodies } = encoder.take();
+      // Decoded before the next batch is added: its bodies are a view of the buffer the next batch reuses.
+      const decoded = decodeBatch(json, Buffer.from(bodies));
+      assert.deepEqual(decoded.map(plain), exchanges.map(plain));
+      assert.equal(encoder.length, 0);
+    }
+  });
+
+  it('leave the batch as it was when an exchange cannot be encoded', () => {
+    const encoder = new BatchEncoder();
+    const kept = sampleExchange(1, { responseBody: { bytes: Buffer.from('kept'), size: 4 } });
+    encoder.add(kept);
+    const broken = sampleExchange(2, { responseBody: { bytes: Buffer.from('lost'), size: 4 }, policyTimings: [{ id: 'x', ms: 1n as unknown as number }] });
+    assert.throws(() => encoder.add(broken), /BigInt/);
+    const { json, bodies } = encoder.take();
+    assert.equal(bodies.length, 4, 'the broken exchange left no body bytes behind');
+    assert.deepEqual(decodeBatch(json, bodies).map(plain), [plain(kept)]);
   });
 });

@@ -40,26 +40,42 @@ type Record = [
 
 const toUs = (ms: number) => Math.round(ms * 1000);
 
-/** Redacts each exchange and encodes the batch. */
-export function encodeBatch(exchanges: readonly Exchange[], redactor?: Redactor): { json: string; bodies: Uint8Array } {
-  let total = 0;
-  for (const e of exchanges) total += (e.requestBody?.bytes.length ?? 0) + (e.responseBody?.bytes.length ?? 0);
-  const bodies = new Uint8Array(total);
-  let offset = 0;
-  const place = (body: CapturedBody | undefined): BodyRecord | null => {
-    if (!body) return null;
-    const bytes = body.bytes;
-    bodies.set(bytes, offset);
-    const record: BodyRecord = body.sha256 === undefined ? [offset, bytes.length, body.size] : [offset, bytes.length, body.size, body.sha256];
-    offset += bytes.length;
-    return record;
-  };
-  const records = new Array<Record>(exchanges.length);
-  for (let i = 0; i < exchanges.length; i++) {
-    const e = exchanges[i] as Exchange;
+/** Bodies of a batch start in a buffer this large, grown as needed; one grown past the cap is not kept for the next. */
+const FIRST_BODIES_BYTES = 64 * 1024;
+const MAX_KEPT_BODIES_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Builds a spool batch as exchanges end: each is redacted and encoded when it is added, and its bodies are copied into
+ * one buffer. What waits for the next spool write is then one flat string per exchange, not the exchange's own
+ * objects (header lists and their strings, body buffers, ...). Those survived every young-generation GC that fell in
+ * the batch window, and copying them was ~0.9 µs per request on a saturated gateway (`--trace-gc-nvp`: 110 KB more
+ * survived each scavenge, whose pause grew from 0.78 to 1.01 ms). Encoding one exchange at a time costs no more than
+ * encoding the batch at once (`JSON.stringify` of a ~300-byte record is ~0.7 µs either way).
+ */
+export class BatchEncoder {
+  private records: string[] = [];
+  private bodies = Buffer.allocUnsafe(FIRST_BODIES_BYTES);
+  private used = 0;
+
+  get length(): number {
+    return this.records.length;
+  }
+
+  /** Redacts and encodes one exchange into the batch; the exchange is not referenced afterwards. */
+  add(e: Exchange, redactor?: Redactor): void {
+    const mark = this.used;
+    try {
+      this.records.push(JSON.stringify(this.record(e, redactor)));
+    } catch (error) {
+      this.used = mark; // a record that cannot be encoded leaves the batch as it was
+      throw error;
+    }
+  }
+
+  private record(e: Exchange, redactor: Redactor | undefined): Record {
     const rawUrl = redactor ? redactor.url(e.rawUrl) : e.rawUrl;
     const url = e.url === e.rawUrl ? null : redactor ? redactor.url(e.url) : e.url;
-    records[i] = [
+    return [
       e.startedAt,
       e.method,
       rawUrl,
@@ -78,13 +94,55 @@ export function encodeBatch(exchanges: readonly Exchange[], redactor?: Redactor)
       e.policyTimings ?? null,
       redactor ? redactor.headers(e.requestHeaders) : e.requestHeaders,
       redactor ? redactor.anyHeaders(e.responseHeaders) : e.responseHeaders,
-      place(e.requestBody),
-      place(e.responseBody),
+      this.place(e.requestBody),
+      this.place(e.responseBody),
       e.error ?? null,
       e.origin ?? null,
     ];
   }
-  return { json: JSON.stringify(records), bodies };
+
+  /**
+   * The batch so far, as spooled (see the top of this file), and an empty batch from here on. `bodies` is a view of a
+   * buffer the next batch reuses: write it out before the next `add`.
+   */
+  take(): { json: string; bodies: Uint8Array } {
+    const records = this.records;
+    // The brackets go on the ends of the first and last records, so that `join` makes one flat string: around it they
+    // would make a rope that the spool's write flattens into one more copy of the whole batch.
+    const last = records.length - 1;
+    if (last >= 0) {
+      records[0] = `[${records[0]!}`;
+      records[last] = `${records[last]!}]`;
+    }
+    const json = last >= 0 ? records.join(',') : '[]';
+    const bodies = this.bodies.subarray(0, this.used);
+    this.records = [];
+    this.used = 0;
+    if (this.bodies.length > MAX_KEPT_BODIES_BYTES) this.bodies = Buffer.allocUnsafe(FIRST_BODIES_BYTES);
+    return { json, bodies };
+  }
+
+  private place(body: CapturedBody | undefined): BodyRecord | null {
+    if (!body) return null;
+    const bytes = body.bytes;
+    const offset = this.used;
+    const end = offset + bytes.length;
+    if (end > this.bodies.length) {
+      const grown = Buffer.allocUnsafe(Math.max(end, 2 * this.bodies.length));
+      this.bodies.copy(grown, 0, 0, offset);
+      this.bodies = grown;
+    }
+    this.bodies.set(bytes, offset);
+    this.used = end;
+    return body.sha256 === undefined ? [offset, bytes.length, body.size] : [offset, bytes.length, body.size, body.sha256];
+  }
+}
+
+/** Redacts each exchange and encodes the batch. */
+export function encodeBatch(exchanges: readonly Exchange[], redactor?: Redactor): { json: string; bodies: Uint8Array } {
+  const batch = new BatchEncoder();
+  for (const e of exchanges) batch.add(e, redactor);
+  return batch.take();
 }
 
 /** The reading side of `encodeBatch`: bodies become views of `bodies`. */

@@ -33,6 +33,47 @@ test('spooled exchanges are drained into the database, redacted and hashed; clos
   }
 });
 
+test('an exchange that cannot be encoded is dropped and reported; the ones around it are logged', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'portico-spooled-'));
+  try {
+    const errors: [string, number][] = [];
+    const log = await openSpooledTrafficLog(join(dir, 'traffic.db'), { batchMs: 5, onError: (message, dropped) => errors.push([message, dropped]) });
+    log.append(sampleExchange(1));
+    log.append(sampleExchange(2, { policyTimings: [{ id: 'x', ms: 1n as unknown as number }] }));
+    log.append(sampleExchange(3));
+    await log.close();
+    assert.deepEqual(log.stats(), { appended: 3, spooled: 2, committed: 2, dropped: 1 });
+    assert.equal(errors.length, 1);
+    assert.match(errors[0]![0], /BigInt/);
+    assert.equal(errors[0]![1], 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a change of redacted names applies to exchanges appended after it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'portico-spooled-'));
+  try {
+    const file = join(dir, 'traffic.db');
+    const log = await openSpooledTrafficLog(file, { batchMs: 5, redact: { headers: ['x-old-key'] } });
+    const headers = ['X-Old-Key', 'old-secret', 'X-New-Key', 'new-secret'];
+    log.append(sampleExchange(1, { requestHeaders: headers }));
+    log.setRedaction({ headers: ['x-new-key'] });
+    log.append(sampleExchange(2, { requestHeaders: headers }));
+    await log.close();
+    const reader = openTrafficReader(file);
+    try {
+      const [second, first] = reader.latest({ limit: 2 }).map((row) => reader.get(row.id)!);
+      assert.deepEqual(first!.requestHeaders, ['X-Old-Key', '[REDACTED]', 'X-New-Key', 'new-secret']);
+      assert.deepEqual(second!.requestHeaders, ['X-Old-Key', 'old-secret', 'X-New-Key', '[REDACTED]']);
+    } finally {
+      reader.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('traffic in bursts with pauses between is drained burst by burst: no wake-up of the worker is lost', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'portico-spooled-'));
   try {

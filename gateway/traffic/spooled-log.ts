@@ -1,5 +1,5 @@
 import { startWorker } from '../workers.js';
-import { encodeBatch } from './batch.js';
+import { BatchEncoder } from './batch.js';
 import { createDrainSignal, drainSignalWriter } from './drain-signal.js';
 import type { Exchange } from './exchange.js';
 import { createLoopLoadBuffer, loopLoadPublisher } from './loop-load.js';
@@ -7,12 +7,13 @@ import { createRedactor, type RedactOptions } from './redact.js';
 import { openSpoolWriter, spoolDirFor } from './spool.js';
 
 /**
- * The traffic log as the gateway uses it. The request path only queues; every `batchMs` the event loop redacts and
- * encodes the queue and appends it to the spool (spool.ts) in one write, and from then on the batch survives a
- * crash of the process; the worker is messaged only when it waits for work (drain-signal.ts). The log's worker thread (log-worker.ts), at the lowest CPU priority, drains the spool into
+ * The traffic log as the gateway uses it. On the request path each ended exchange is redacted and encoded into the
+ * current batch (batch.ts); every `batchMs` the event loop appends the batch to the spool (spool.ts) in one write, and
+ * from then on it survives a crash of the process. The worker is messaged only when it waits for work
+ * (drain-signal.ts). The log's worker thread (log-worker.ts), at the lowest CPU priority, drains the spool into
  * indexed SQLite rows and acknowledges them (`onCommitted`); while the event loop is saturated it drains only a step
  * every 2 s (loop-load.ts), so under load the CPU goes to requests first and the inspector's view of the
- * newest traffic lags instead. On SIGKILL at most the queue (one batch window) is lost;
+ * newest traffic lags instead. On SIGKILL at most the current batch (one batch window) is lost;
  * `close()` loses nothing: what the worker has not drained by then is drained on the next open, or by a reader.
  */
 
@@ -58,7 +59,7 @@ export interface SpooledTrafficLogStats {
 }
 
 export interface SpooledTrafficLog {
-  /** Queues an exchange; the log owns it from now on. */
+  /** Redacts and encodes an exchange into the current batch; the exchange itself is not kept. */
   append(exchange: Exchange): void;
   /** Secret names to redact from now on (a reloaded design may name others). */
   setRedaction(redact: RedactOptions): void;
@@ -79,7 +80,7 @@ export async function openSpooledTrafficLog(file: string, options: SpooledTraffi
   const counts: SpooledTrafficLogStats = { appended: 0, spooled: 0, committed: 0, dropped: 0 };
   const onError = options.onError ?? warn;
   let redactor = createRedactor(options.redact);
-  let queue: Exchange[] = [];
+  const batch = new BatchEncoder();
   let timer: NodeJS.Timeout | undefined;
   let closing: Promise<void> | undefined;
   let onClosed: (() => void) | undefined;
@@ -115,18 +116,17 @@ export async function openSpooledTrafficLog(file: string, options: SpooledTraffi
 
   const write = () => {
     timer = undefined;
-    if (queue.length === 0) return;
-    const exchanges = queue;
-    queue = [];
+    const count = batch.length;
+    if (count === 0) return;
     try {
-      const { json, bodies } = encodeBatch(exchanges, redactor);
+      const { json, bodies } = batch.take();
       spool.write(json, bodies);
     } catch (error) {
-      counts.dropped += exchanges.length;
-      onError(error instanceof Error ? error.message : String(error), exchanges.length);
+      counts.dropped += count;
+      onError(error instanceof Error ? error.message : String(error), count);
       return;
     }
-    counts.spooled += exchanges.length;
+    counts.spooled += count;
     load.publish();
     if (wake.needsWake()) worker.postMessage({ type: 'spooled' } satisfies WorkerRequest);
   };
@@ -134,16 +134,21 @@ export async function openSpooledTrafficLog(file: string, options: SpooledTraffi
   return {
     append(exchange) {
       if (closing) return;
-      queue.push(exchange);
       counts.appended++;
+      try {
+        batch.add(exchange, redactor);
+      } catch (error) {
+        counts.dropped++;
+        onError(error instanceof Error ? error.message : String(error), 1);
+        return;
+      }
       if (!timer) {
         timer = setTimeout(write, batchMs);
         timer.unref();
       }
     },
     setRedaction(redact) {
-      if (timer) clearTimeout(timer);
-      write(); // what was queued under the old names is redacted with them
+      // Exchanges already added were redacted under the old names when they were added.
       redactor = createRedactor(redact);
     },
     close() {
