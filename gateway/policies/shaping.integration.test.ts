@@ -1,5 +1,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { startTestGateway } from '../test-support/gateway.js';
 import { startUpstream } from '../test-support/upstream.js';
 
@@ -7,7 +8,14 @@ import { startUpstream } from '../test-support/upstream.js';
 
 let upstreamBody = '{"items":[{"id":1,"price":5,"cost":3}],"internal":"x"}';
 let upstreamHeaders: Record<string, string> = {};
+/** Past the default body limit (10 MB): a response-body policy gives up on it and it streams through unchanged. */
+const bigBody = `{"items":[],"pad":"${'p'.repeat(11 * 1024 * 1024)}"}`;
 const upstream = await startUpstream((req, res, body) => {
+  if (req.url === '/big-items') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(bigBody);
+    return;
+  }
   if (req.url?.startsWith('/echo')) {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ url: req.url, body: body === '' ? null : JSON.parse(body), encoding: req.headers['accept-encoding'] ?? null }));
@@ -45,6 +53,10 @@ paths:
     get:
       x-portico: { apply: [{ use: validate-response }, { use: transform-body, with: { response: { omit: [/internal, /items/*/cost] } } }] }
       responses: { '200': { description: ok, content: { application/json: { schema: { $ref: '#/components/schemas/Items' } } } } }
+  /big-items:
+    get:
+      x-portico: { apply: [{ use: transform-body, with: { response: { omit: [/pad] } } }] }
+      responses: { '200': { description: ok } }
   /strict-items:
     get:
       x-portico: { apply: [{ use: rewrite, with: { path: { from: '^/strict-items$', to: /items } } }, { use: validate-response, with: { enforce: true } }] }
@@ -106,6 +118,17 @@ test('validate-response reports violations in a header and the log; transform-bo
   const good = await fetch(`${gw.url}/strict-items`);
   assert.equal(good.status, 200);
   assert.equal(good.headers.get('x-contract-violations'), null);
+});
+
+test('a response too large for a response-body policy streams through unchanged, and the log keeps it from its first byte', async () => {
+  const res = await fetch(`${gw.url}/big-items`);
+  assert.equal(res.status, 200);
+  assert.equal(await res.text(), bigBody);
+  const logged = await lastLogged();
+  assert.equal(logged.responseBody?.size, bigBody.length);
+  const kept = logged.responseBody!.bytes.toString();
+  assert.ok(kept.length > 0 && bigBody.startsWith(kept), 'the kept bytes are the start of the body, the part read before giving up included');
+  assert.equal(logged.responseBody?.sha256, createHash('sha256').update(bigBody).digest('hex'));
 });
 
 test('rewrite: the upstream sees the rewritten path and query; the log keeps what the client asked', async () => {

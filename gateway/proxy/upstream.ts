@@ -55,8 +55,8 @@ export interface ForwardOptions {
 export interface ProxyHooks {
   /** Called once the upstream's response headers arrived, before anything is sent to the client; may mutate `headers` (response policies). */
   onResponseHeaders?(status: number, headers: IncomingHttpHeaders): void;
-  /** Called with the upstream's response body stream just before it is piped to the client: a place to observe it, never to consume it. */
-  onResponseBody?(body: IncomingMessage): void;
+  /** Called once the upstream's response body is about to be written to the client as it streams (after `writeHead`). */
+  onResponseBody?(): void;
   /** Called once when the exchange is over (response finished, or failed). For a WebSocket: when the tunnel closes. */
   onDone?(outcome: ProxyOutcome): void;
   /**
@@ -399,7 +399,7 @@ function onProxyRes(proxyRes: IncomingMessage, _req: IncomingMessage, res: Serve
     exchange.fail(upstreamFailure(exchange.upstream.name, error));
     return;
   }
-  exchange.hooks?.onResponseBody?.(proxyRes);
+  exchange.hooks?.onResponseBody?.();
   proxyRes.pipe(res);
 }
 
@@ -435,9 +435,9 @@ function bufferResponse(exchange: HttpExchange, proxyRes: IncomingMessage, statu
     proxyRes.off('end', onEnd);
     proxyRes.pause();
     if (!writeHead(status)) return;
+    hooks!.onResponseBody?.();
     for (const kept of chunks) res.write(kept);
     res.write(chunk);
-    hooks!.onResponseBody?.(proxyRes);
     proxyRes.pipe(res);
   };
   const onEnd = () => {

@@ -9,8 +9,17 @@ export interface ExchangeSink {
   append(exchange: Exchange): void;
 }
 
-const kRecorder = Symbol('portico.recorder');
-type RecordedResponse = ServerResponse & { [kRecorder]?: ExchangeRecorder };
+/**
+ * The gateway server's response class when logging is on (`createServer({ ServerResponse: RecordedResponse })`): it
+ * keeps what the log needs as the response is written. A subclass rather than wrappers set on each response: two
+ * properties added to every response, a closure and a second 'data' listener on every upstream body (whose events
+ * then copy their listener list) cost allocations and time on each request.
+ */
+export class RecordedResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
+  recorder: ExchangeRecorder | undefined = undefined;
+  /** The body as sent, for a streamed response the recorder asked to capture (the upstream's). */
+  capture: BodyCapture | undefined = undefined;
+}
 
 /**
  * Collects what the log needs about one exchange while it happens, and hands it to the sink when the
@@ -43,12 +52,11 @@ export class ExchangeRecorder {
   constructor(
     private readonly sink: ExchangeSink,
     private readonly req: IncomingMessage,
-    private readonly res: ServerResponse,
+    private readonly res: RecordedResponse,
     private readonly bodyLimit: number,
   ) {
-    (res as RecordedResponse)[kRecorder] = this;
+    res.recorder = this;
     res.on('close', onResponseClose);
-    res.writeHead = recordingWriteHead as ServerResponse['writeHead'];
   }
 
   /** Observe a request body that streams through (proxy mode) without consuming it; nothing to do without one. */
@@ -59,9 +67,9 @@ export class ExchangeRecorder {
     this.requestCapture = tap(this.req, this.bodyLimit);
   }
 
-  /** Observe a response body that streams through (the upstream's). */
-  tapResponse(body: Readable): void {
-    this.responseCapture = tap(body, this.bodyLimit);
+  /** Keep the response body as it is written from now on (a streamed one: the upstream's). */
+  captureResponse(): void {
+    this.responseCapture = this.res.capture = new BodyCapture(this.bodyLimit);
   }
 
   requestBodyWhole(body: Buffer): void {
@@ -114,25 +122,42 @@ export class ExchangeRecorder {
   }
 }
 
-const writeHead = ServerResponse.prototype.writeHead;
+const { writeHead, write, end } = ServerResponse.prototype;
 
 /**
  * `writeHead(status, [message], headers)` with no `setHeader` before writes the headers straight to the socket, and
  * `getHeaders()` never sees them (mocks, problems and the proxy answer that way): keep them for the log. (With headers
  * set before, Node merges the written ones into them, and `getHeaders()` has them all.)
  */
-function recordingWriteHead(this: RecordedResponse, status: number, reasonOrHeaders?: unknown, maybeHeaders?: unknown): ServerResponse {
+RecordedResponse.prototype.writeHead = function recordingWriteHead(this: RecordedResponse, status: number, reasonOrHeaders?: unknown, maybeHeaders?: unknown) {
   const headers = typeof reasonOrHeaders === 'object' && reasonOrHeaders !== null ? reasonOrHeaders : maybeHeaders;
-  const recorder = this[kRecorder];
+  const recorder = this.recorder;
   if (recorder && typeof headers === 'object' && headers !== null) recorder.writtenHeaders = asLoggedHeaders(headers);
   return (writeHead as (...a: unknown[]) => ServerResponse).call(this, status, reasonOrHeaders, maybeHeaders);
-}
+} as unknown as RecordedResponse['writeHead'];
+
+// Node's `end` does not go through `write`, so each chunk is seen once.
+RecordedResponse.prototype.write = function recordingWrite(this: RecordedResponse, chunk: unknown, encoding?: unknown, callback?: unknown) {
+  if (this.capture) keep(this.capture, chunk, encoding);
+  return (write as (...a: unknown[]) => boolean).call(this, chunk, encoding, callback);
+} as RecordedResponse['write'];
+
+RecordedResponse.prototype.end = function recordingEnd(this: RecordedResponse, chunk?: unknown, encoding?: unknown, callback?: unknown) {
+  if (this.capture && typeof chunk !== 'function') keep(this.capture, chunk, encoding);
+  return (end as (...a: unknown[]) => RecordedResponse).call(this, chunk, encoding, callback);
+} as unknown as RecordedResponse['end'];
 
 /** A header object, or a flat [name, value, ...] list, as they are; [[name, value], ...] flattened. */
 function asLoggedHeaders(headers: object): HeaderObject | RawHeaders {
   if (!Array.isArray(headers)) return headers as HeaderObject;
   if (!Array.isArray(headers[0])) return headers.map(String);
   return (headers as [string, string][]).flatMap(([name, value]) => [String(name), String(value)]);
+}
+
+function keep(capture: BodyCapture, chunk: unknown, encoding: unknown): void {
+  if (Buffer.isBuffer(chunk)) capture.add(chunk);
+  else if (typeof chunk === 'string') capture.add(Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'));
+  else if (chunk instanceof Uint8Array) capture.add(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
 }
 
 function responseHeaders(res: ServerResponse, written: HeaderObject | RawHeaders | undefined): HeaderObject | RawHeaders {
@@ -143,7 +168,7 @@ function responseHeaders(res: ServerResponse, written: HeaderObject | RawHeaders
 }
 
 function onResponseClose(this: RecordedResponse): void {
-  this[kRecorder]?.done();
+  this.recorder?.done();
 }
 
 function tap(stream: Readable, limit: number): BodyCapture {

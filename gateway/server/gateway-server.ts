@@ -7,7 +7,7 @@ import { NEXT } from '../pipeline/policy.js';
 import { PROBLEM_CONTENT_TYPE, problem, type Problem } from '../pipeline/problem.js';
 import { runRequestPhase, runResponsePhase, type Answered, type ChainResult } from '../pipeline/run.js';
 import { createUpstream, type ProxyHooks, type ProxyOutcome, type Upstream, type UpstreamConfig } from '../proxy/upstream.js';
-import { ExchangeRecorder, type ExchangeSink } from './exchange-recorder.js';
+import { ExchangeRecorder, RecordedResponse, type ExchangeSink } from './exchange-recorder.js';
 import { answerClientError } from './client-error.js';
 import { normalizePath } from './normalize-path.js';
 import { handleUpgrade } from './upgrade.js';
@@ -44,8 +44,9 @@ export function createGatewayServer(options: GatewayServerOptions): GatewayServe
   const logBodyLimit = options.logBodyLimit ?? 64 * 1024;
   let state = stateFor(options.design, options.table);
 
-  const server = createServer({ requestTimeout: 120_000 }, (req, res) => {
-    const recorder = log ? new ExchangeRecorder(log, req, res, logBodyLimit) : undefined;
+  // With logging off the plain ServerResponse: the recording one costs a little on every response.
+  const server = createServer({ requestTimeout: 120_000, ...(log && { ServerResponse: RecordedResponse }) }, (req, res) => {
+    const recorder = log ? new ExchangeRecorder(log, req, res as RecordedResponse, logBodyLimit) : undefined;
     handle(state, req, res, recorder).catch((error: unknown) => {
       if (recorder) recorder.error = `gateway error: ${(error as Error).message}`;
       sendProblem(res, problem(500, 'internal', 'Internal Server Error', 'The gateway failed while handling this request.'));
@@ -258,8 +259,8 @@ class ProxiedExchange implements ProxyHooks {
     if (route.responseChain.length > 0) runResponsePhase(route.responseChain, { request: ctx.request, route: route.info, consumer: ctx.consumer, status, headers });
   }
 
-  onResponseBody(body: IncomingMessage): void {
-    this.recorder?.tapResponse(body);
+  onResponseBody(): void {
+    this.recorder?.captureResponse();
   }
 
   onDone(outcome: ProxyOutcome): void {

@@ -138,8 +138,8 @@ export class PlannedForward implements ProxyHooks {
     this.answers.hooks.onResponseHeaders?.(status, headers);
   }
 
-  onResponseBody(body: IncomingMessage): void {
-    this.answers.hooks.onResponseBody?.(body);
+  onResponseBody(): void {
+    this.answers.hooks.onResponseBody?.();
   }
 
   onDone(outcome: ProxyOutcome): void {
