@@ -56,17 +56,10 @@ export function msSinceLoopPublished(buffer: SharedArrayBuffer): () => number {
 const ageOf = (cells: Int32Array) => (stamp() - Atomics.load(cells, STAMP) + 1_000_000_000) % 1_000_000_000;
 
 /**
- * While holding back, the drain looks again at least this often, so that it resumes within about
- * `FRESH_MS` + this once the load stops, not when its step period ends: a burst's backlog (up to 2 s of
- * saturated traffic, ~0.5 s of indexing) would otherwise still be draining when the next burst starts.
- */
-export const RECHECK_MS = 100;
-
-/**
- * How long the drain should wait before it looks again: 0 to go on now. A saturated loop gets one step every
+ * How long the drain should wait before its next step: 0 to go on now. A saturated loop gets one step every
  * `BUSY_STEP_EVERY_MS`; otherwise the drain runs freely.
  */
 export function drainPause(loadPerMille: number, msSinceLastStep: number): number {
   if (loadPerMille < BUSY_PER_MILLE) return 0;
-  return Math.min(RECHECK_MS, Math.max(0, BUSY_STEP_EVERY_MS - msSinceLastStep));
+  return Math.max(0, BUSY_STEP_EVERY_MS - msSinceLastStep);
 }
