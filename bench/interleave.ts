@@ -3,29 +3,31 @@ import { measure, type LoadSettings } from './load.js';
 import { sampleProcessCpu } from './thread-cpu.js';
 
 /**
- * Logging on against logging off, measured in one environment. On this VM the same gateway runs anywhere between
- * 16k and 20k req/s from one 8 s run to the next (its CPU per request moves as much: the host, not the gateway), so
- * two runs a minute apart compare the host's moods more than the log. Here both gateways run at once, pinned to the
- * same CPU, and take the load in turns of a few seconds, in the order off-on, on-off, off-on, ...; each pair gives a
- * ratio and the figure is their median. Before each turn both gateways are let finish what the previous turn left
- * them (the logging gateway's drain and index, either's idle-time GC), and during the turn the other gateway is
- * frozen (SIGSTOP): no background work of one lands in the other's turn, and each turn starts, like a fresh run, with
- * nothing left over.
+ * One server against another, measured in one environment: logging on against logging off, and Portico against a
+ * bare http-proxy. On this VM the same gateway runs anywhere between 13k and 21k req/s from one 8 s run to the next
+ * (its CPU per request moves as much: the host, not the gateway), so two runs a minute apart compare the host's moods
+ * more than the servers. Here both run at once, pinned to the same CPU, and take the load in turns of a few seconds,
+ * in the order base-candidate, candidate-base, ...; each pair gives a ratio (candidate / base) and the figure is their
+ * median. Before each turn both are let finish what the previous turn left them (the logging gateway's drain and
+ * index, either's idle-time GC), and during the turn the other is frozen (SIGSTOP): no background work of one lands
+ * in the other's turn, and each turn starts, like a fresh run, with nothing left over.
  */
 
 export interface Contender {
+  /** Short, for the progress lines: "off", "portico". */
+  label: string;
   url: string;
   pid: number | undefined;
 }
 
 export interface InterleavedResult {
-  /** Per pair: logging on / logging off. */
+  /** Per pair: candidate / base (logging on / logging off; Portico / bare http-proxy). */
   ratios: number[];
-  offRps: number[];
-  onRps: number[];
+  baseRps: number[];
+  candidateRps: number[];
   /** Event loop µs per request, per turn. */
-  offLoopUs: number[];
-  onLoopUs: number[];
+  baseLoopUs: number[];
+  candidateLoopUs: number[];
   /** Turns that began before both gateways were quiet (15 s at most is waited for each). */
   notQuiet: number;
   /** Per pair: whether other processes used ≥ DISTURBED_CPUS of a CPU during one of its turns (left out of the figure). */
@@ -76,28 +78,28 @@ async function turn(contender: Contender, settings: LoadSettings, foreignCpu: Fo
   return { rps: load.requestsPerSec, loopUs, foreignCpus };
 }
 
-/** Two running gateways, warmed up: logging off and on. */
+/** Two running servers, warmed up: the base (logging off; bare http-proxy) and the candidate measured against it. */
 export interface Contenders {
-  off: Contender;
-  on: Contender;
+  base: Contender;
+  candidate: Contender;
   stop(): Promise<void>;
 }
 
 /**
- * Pairs per pair of processes. Under this load a Node 20 gateway, logging or not, turns ~10 % slower for good after
- * ~100 s (`process.nextTick` deoptimised and re-optimised: bench/README.md); whichever gateway got there first
+ * Pairs per pair of processes. Under this load a Node 20 server, logging or not, turns ~10 % slower for good after
+ * ~100 s (`process.nextTick` deoptimised and re-optimised: bench/README.md); whichever got there first
  * skewed every later pair, so fresh processes take over well before.
  */
 export const PAIRS_PER_START = 12;
 
-export async function interleaveLogging(
+export async function interleave(
   start: () => Promise<Contenders>,
   pairs: number,
   settings: LoadSettings,
   foreignCpu: ForeignCpu,
   progress: (line: string) => void,
 ): Promise<InterleavedResult> {
-  const result: InterleavedResult = { ratios: [], offRps: [], onRps: [], offLoopUs: [], onLoopUs: [], notQuiet: 0, disturbed: [] };
+  const result: InterleavedResult = { ratios: [], baseRps: [], candidateRps: [], baseLoopUs: [], candidateLoopUs: [], notQuiet: 0, disturbed: [] };
   for (let first = 0; first < pairs; first += PAIRS_PER_START) {
     const contenders = await start();
     try {
@@ -110,7 +112,7 @@ export async function interleaveLogging(
 }
 
 async function interleavePairs(
-  { off, on }: Contenders,
+  { base, candidate }: Contenders,
   from: number,
   to: number,
   pairs: number,
@@ -120,15 +122,15 @@ async function interleavePairs(
   progress: (line: string) => void,
 ): Promise<void> {
   for (let pair = from; pair < to; pair++) {
-    const order = pair % 2 === 0 ? ([off, on] as const) : ([on, off] as const);
+    const order = pair % 2 === 0 ? ([base, candidate] as const) : ([candidate, base] as const);
     const measured = new Map<Contender, Turn>();
     for (const contender of order) {
-      // Each turn runs alone on a quiet core: both gateways first finish what the last turn left them (the log's
+      // Each turn runs alone on a quiet core: both first finish what the last turn left them (the log's
       // drain and index, V8's idle-time GC), then the idle one is frozen, so that none of its background work
       // lands in the other's turn.
-      const [quietOff, quietOn] = [await quiet(off.pid), await quiet(on.pid)];
-      if (!quietOff || !quietOn) result.notQuiet++;
-      const idle = contender === off ? on : off;
+      const [quietBase, quietCandidate] = [await quiet(base.pid), await quiet(candidate.pid)];
+      if (!quietBase || !quietCandidate) result.notQuiet++;
+      const idle = contender === base ? candidate : base;
       if (idle.pid !== undefined) process.kill(idle.pid, 'SIGSTOP');
       try {
         measured.set(contender, await turn(contender, settings, foreignCpu));
@@ -136,18 +138,18 @@ async function interleavePairs(
         if (idle.pid !== undefined) process.kill(idle.pid, 'SIGCONT');
       }
     }
-    const a = measured.get(off)!;
-    const b = measured.get(on)!;
-    result.offRps.push(a.rps);
-    result.onRps.push(b.rps);
-    if (a.loopUs !== undefined) result.offLoopUs.push(a.loopUs);
-    if (b.loopUs !== undefined) result.onLoopUs.push(b.loopUs);
+    const a = measured.get(base)!;
+    const b = measured.get(candidate)!;
+    result.baseRps.push(a.rps);
+    result.candidateRps.push(b.rps);
+    if (a.loopUs !== undefined) result.baseLoopUs.push(a.loopUs);
+    if (b.loopUs !== undefined) result.candidateLoopUs.push(b.loopUs);
     result.ratios.push(b.rps / a.rps);
     const foreign = Math.max(a.foreignCpus ?? 0, b.foreignCpus ?? 0);
     result.disturbed.push(foreign >= DISTURBED_CPUS);
     const us = (x: number | undefined) => (x === undefined ? '' : `, ${x.toFixed(1)} µs loop/req`);
     const mark = foreign >= DISTURBED_CPUS ? `; DISTURBED: other processes used ${foreign.toFixed(2)} CPU, left out` : '';
-    progress(`  pair ${pair + 1} of ${pairs}: off ${Math.round(a.rps)} req/s${us(a.loopUs)}; on ${Math.round(b.rps)} req/s${us(b.loopUs)}; ratio ${(b.rps / a.rps).toFixed(2)}${mark}\n`);
+    progress(`  pair ${pair + 1} of ${pairs}: ${base.label} ${Math.round(a.rps)} req/s${us(a.loopUs)}; ${candidate.label} ${Math.round(b.rps)} req/s${us(b.loopUs)}; ratio ${(b.rps / a.rps).toFixed(2)}${mark}\n`);
   }
 }
 

@@ -46,19 +46,21 @@ const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined
 const ms = (n: number) => (n < 1 ? '<1' : n.toFixed(0));
 const fmt = (n: number | undefined, digits = 2) => (n === undefined ? '–' : n.toFixed(digits));
 
-/** Logging on / off: the median of the interleaved pairs' ratios when they ran, else the two separate runs' ratio. */
-function loggingCheck(interleaved: InterleavedResult | undefined, separate: number | undefined): Target {
-  const label = 'logging on / logging off (the whole gateway on one core)';
-  const about = "the log's worker drains the spool at nice 19 on the same core, one step every 2 s while the event loop is saturated: the requests come first";
+/** A ratio target: the median of the interleaved pairs' ratios when they ran, else the two separate runs' ratio. */
+function interleavedCheck(label: string, interleaved: InterleavedResult | undefined, separate: number | undefined, names: [base: string, candidate: string], about?: string): Target {
+  const tail = about === undefined ? '' : `; ${about}`;
   // Pairs during which other processes took CPU are left out, unless that would leave fewer than half of them.
   const undisturbed = interleaved ? interleaved.ratios.filter((_, i) => !interleaved.disturbed[i]) : [];
   const counted = interleaved && undisturbed.length >= interleaved.ratios.length / 2 ? undisturbed : (interleaved?.ratios ?? []);
   const value = interleaved ? median(counted) : separate;
-  if (!interleaved || value === undefined) return { label, ...(value !== undefined && { value, met: value >= 0.9 }), target: '≥ 0.9', note: `one run each; ${about}` };
+  if (!interleaved || value === undefined) return { label, ...(value !== undefined && { value, met: value >= 0.9 }), target: '≥ 0.9', note: `one run each${tail}` };
   const list = interleaved.ratios.map((r, i) => `${r.toFixed(2)}${interleaved.disturbed[i] ? '*' : ''}`).join(', ');
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-  const loop = median(interleaved.offLoopUs) !== undefined ? `; event loop µs/request, median: off ${median(interleaved.offLoopUs)!.toFixed(1)}, on ${median(interleaved.onLoopUs)!.toFixed(1)}` : '';
-  const unquiet = interleaved.notQuiet > 0 ? `; ${interleaved.notQuiet} turns began before both gateways were quiet (15 s waited): NOT COMPARABLE` : '';
+  const loop =
+    median(interleaved.baseLoopUs) !== undefined
+      ? `; event loop µs/request, median: ${names[0]} ${median(interleaved.baseLoopUs)!.toFixed(1)}, ${names[1]} ${median(interleaved.candidateLoopUs)!.toFixed(1)}`
+      : '';
+  const unquiet = interleaved.notQuiet > 0 ? `; ${interleaved.notQuiet} turns began before both were quiet (15 s waited): NOT COMPARABLE` : '';
   const left = interleaved.ratios.length - undisturbed.length;
   const disturbed =
     left === 0
@@ -69,14 +71,18 @@ function loggingCheck(interleaved: InterleavedResult | undefined, separate: numb
   return {
     label,
     value,
-    // Too many disturbed pairs: no verdict. (A disturbed load generator lets both gateways idle, which pulls ratios to 1.)
+    // Too many disturbed pairs: no verdict. (A disturbed load generator lets both servers idle, which pulls ratios to 1.)
     ...(counted === undisturbed && { met: value >= 0.9 }),
     target: '≥ 0.9',
-    note: `median of ${counted.length} interleaved pairs (${list})${disturbed}; all turns together ${(sum(interleaved.onRps) / sum(interleaved.offRps)).toFixed(2)}${loop}${unquiet}; ${about}`,
+    note: `median of ${counted.length} interleaved pairs (${list})${disturbed}; all turns together ${(sum(interleaved.candidateRps) / sum(interleaved.baseRps)).toFixed(2)}${loop}${unquiet}${tail}`,
   };
 }
 
-export function targets(rows: CaseRow[], startups: StartupResult[], extra: { interleaved?: InterleavedResult | undefined } = {}): Target[] {
+export function targets(
+  rows: CaseRow[],
+  startups: StartupResult[],
+  extra: { interleavedLogging?: InterleavedResult | undefined; interleavedProxy?: InterleavedResult | undefined } = {},
+): Target[] {
   const get = (id: CaseId) => rows.find((r) => r.id === id);
   const check = (label: string, value: number | undefined, target: string, ok: (v: number) => boolean, note?: string): Target => ({
     label,
@@ -87,8 +93,14 @@ export function targets(rows: CaseRow[], startups: StartupResult[], extra: { int
   const prism = get('prism');
   const design = startups.find((s) => s.name === 'medium design');
   return [
-    check('proxy no-policy / bare http-proxy', ratio(rps(get('portico-off')), rps(get('bare'))), '≥ 0.9', (v) => v >= 0.9),
-    loggingCheck(extra.interleaved, ratio(rps(get('portico-log')), rps(get('portico-off')))),
+    interleavedCheck('proxy no-policy / bare http-proxy', extra.interleavedProxy, ratio(rps(get('portico-off')), rps(get('bare'))), ['bare', 'portico']),
+    interleavedCheck(
+      'logging on / logging off (the whole gateway on one core)',
+      extra.interleavedLogging,
+      ratio(rps(get('portico-log')), rps(get('portico-off'))),
+      ['off', 'on'],
+      "the log's worker drains the spool at nice 19 on the same core, one step every 2 s while the event loop is saturated: the requests come first",
+    ),
     {
       label: "logging on / logging off (log worker on the load's core)",
       ...optional(ratio(rps(get('portico-log-own-core')), rps(get('portico-off')))),

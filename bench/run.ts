@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
-import { interleaveLogging, PAIRS_PER_START, type InterleavedResult } from './interleave.js';
+import { interleave, PAIRS_PER_START, type Contender, type InterleavedResult } from './interleave.js';
 import { measure, probe, warmUp, type LoadSettings } from './load.js';
 import { cpuUtilization, foreignCpus, sampleCpu, stolenCpus, topOthers } from './noise.js';
 import { findNginx, startNginx } from './nginx.js';
@@ -37,7 +37,8 @@ const settings: LoadSettings = {
 // Logging on / off, interleaved (interleave.ts): this many pairs of turns of BENCH_TURN_SECONDS each.
 const PAIRS = Math.round(positive('BENCH_PAIRS', 16, true));
 const turnSettings: LoadSettings = { ...settings, seconds: positive('BENCH_TURN_SECONDS', 1) };
-let interleaved: InterleavedResult | undefined;
+let interleavedLogging: InterleavedResult | undefined;
+let interleavedProxy: InterleavedResult | undefined;
 // Read before pinning this process, which narrows what availableParallelism() reports.
 const CPUS = availableParallelism();
 // Pinning (Linux, ≥ 2 CPUs): the system under test alone on the last CPU; load generator and upstream on the others.
@@ -284,32 +285,44 @@ async function main(): Promise<void> {
       });
     }
     for (const def of cases.filter((c) => wanted(c.id))) rows.push(await runCase(def));
-    if (wanted('portico-off') && wanted('portico-log') && PAIRS > 0) {
-      const proxyArgs = (name: string, log: boolean) => [join(FIXTURES, 'proxy.yaml'), '--port', '0', '--upstream', upstreamUrl, ...(log ? [] : ['--no-log']), '--data', dataDir(name)];
-      process.stdout.write(`- logging off and on, both running, interleaved: ${PAIRS} pairs of ${turnSettings.seconds} s turns, fresh gateways every ${PAIRS_PER_START} pairs\n`);
+    const foreignCpu = () => {
+      const before = sampleCpu(childGroups());
+      return () => {
+        const after = sampleCpu(childGroups());
+        const foreign = foreignCpus(before, after);
+        return foreign === undefined ? undefined : foreign + (stolenCpus(before, after) ?? 0);
+      };
+    };
+    /** Two servers started afresh (every PAIRS_PER_START pairs), warmed up, then measured in turns. */
+    const runInterleaved = async (title: string, startBoth: (n: number) => Promise<[Contender & { child: Child }, Contender & { child: Child }]>) => {
+      process.stdout.write(`- ${title}, both running, interleaved: ${PAIRS} pairs of ${turnSettings.seconds} s turns, fresh processes every ${PAIRS_PER_START} pairs\n`);
       let starts = 0;
       const startContenders = async () => {
-        // Each start gets empty data folders: a fresh logging gateway, like the first.
-        starts++;
-        const off = await portico('portico, logging off', proxyArgs(`interleaved-off-${starts}`, false));
-        const on = await portico('portico, logging on', proxyArgs(`interleaved-on-${starts}`, true));
-        for (const g of [off, on]) await warmUp(`${g.url}/items`, settings);
-        const contender = (g: Running) => ({ url: `${g.url}/items`, pid: g.child.proc.pid });
-        return { off: contender(off), on: contender(on), stop: () => Promise.all([stop(off.child), stop(on.child)]).then(() => undefined) };
+        const [base, candidate] = await startBoth(++starts);
+        for (const c of [base, candidate]) await warmUp(c.url, settings);
+        return { base, candidate, stop: () => Promise.all([stop(base.child), stop(candidate.child)]).then(() => undefined) };
       };
       try {
-        const foreignCpu = () => {
-          const before = sampleCpu(childGroups());
-          return () => {
-            const after = sampleCpu(childGroups());
-            const foreign = foreignCpus(before, after);
-            return foreign === undefined ? undefined : foreign + (stolenCpus(before, after) ?? 0);
-          };
-        };
-        interleaved = await interleaveLogging(startContenders, PAIRS, turnSettings, foreignCpu, (line) => process.stdout.write(line));
+        return await interleave(startContenders, PAIRS, turnSettings, foreignCpu, (line) => process.stdout.write(line));
       } catch (error) {
         process.stdout.write(`  failed: ${(error as Error).message}\n`);
+        return undefined;
       }
+    };
+    const contender = (label: string, g: Running) => ({ label, url: `${g.url}/items`, pid: g.child.proc.pid, child: g.child });
+    const proxyArgs = (name: string, log: boolean) => [join(FIXTURES, 'proxy.yaml'), '--port', '0', '--upstream', upstreamUrl, ...(log ? [] : ['--no-log']), '--data', dataDir(name)];
+    if (wanted('bare') && wanted('portico-off') && PAIRS > 0) {
+      interleavedProxy = await runInterleaved('bare http-proxy and portico (no policies, logging off)', async (n) => [
+        contender('bare', await startNode('bare http-proxy', join(BENCH, 'bare-proxy.mjs'), [upstreamUrl], /listening on (http:\/\/\S+)/)),
+        contender('portico', await portico('portico, logging off', proxyArgs(`interleaved-proxy-${n}`, false))),
+      ]);
+    }
+    if (wanted('portico-off') && wanted('portico-log') && PAIRS > 0) {
+      // Each start gets empty data folders: a fresh logging gateway, like the first.
+      interleavedLogging = await runInterleaved('logging off and on', async (n) => [
+        contender('off', await portico('portico, logging off', proxyArgs(`interleaved-off-${n}`, false))),
+        contender('on', await portico('portico, logging on', proxyArgs(`interleaved-on-${n}`, true))),
+      ]);
     }
     if (!prism && wanted('prism')) rows.push({ id: 'prism', name: 'prism mock (reference)', state: 'reference', referenceRps: PRISM_REFERENCE_RPS, note: `not installed: ~${PRISM_REFERENCE_RPS} req/s measured earlier on this machine, not in this run` });
     await stop(upstream);
@@ -326,7 +339,7 @@ async function main(): Promise<void> {
     rmSync(tmp, { recursive: true, force: true });
   }
 
-  const checks = targets(rows, startups, { interleaved });
+  const checks = targets(rows, startups, { interleavedLogging, interleavedProxy });
   process.stdout.write(`\n${formatTable(rows, pin)}\n\n${formatStartups(startups)}\n\n${formatTargets(checks)}\n`);
   for (const row of rows.filter((r) => r.state === 'failed')) process.stdout.write(`\n${row.name} failed:\n  ${row.note}\n`);
 
@@ -342,7 +355,8 @@ async function main(): Promise<void> {
     nginx: nginxBinary ?? null,
     prism: prism ? PRISM : { reference: PRISM_REFERENCE_RPS },
     cases: rows,
-    loggingInterleaved: interleaved ?? null,
+    loggingInterleaved: interleavedLogging ?? null,
+    proxyInterleaved: interleavedProxy ?? null,
     startup: startups,
     targets: checks,
     wallSeconds: (Date.now() - started) / 1000,
