@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { afterEach, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,134 +8,110 @@ import { openTrafficReader } from './queries.js';
 import { sampleExchange } from './test-support/sample-exchange.js';
 import { openSpooledTrafficLog } from './spooled-log.js';
 
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'portico-spooled-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
 test('spooled exchanges are drained into the database, redacted and hashed; close loses nothing', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'portico-spooled-'));
+  const file = join(dir, 'traffic.db');
+  const log = await openSpooledTrafficLog(file, { batchMs: 5, redact: { headers: ['x-team-key'] } });
+  const body = Buffer.from('{"id":1}');
+  for (let i = 0; i < 2_500; i++) {
+    log.append(sampleExchange(i, { requestHeaders: ['X-Team-Key', 'secret-value', 'Accept', '*/*'], responseBody: { bytes: body, size: body.length } }));
+  }
+  await log.close();
+  assert.deepEqual(log.stats(), { appended: 2_500, spooled: 2_500, committed: 2_500, dropped: 0 });
+  const reader = openTrafficReader(file);
   try {
-    const file = join(dir, 'traffic.db');
-    const log = await openSpooledTrafficLog(file, { batchMs: 5, redact: { headers: ['x-team-key'] } });
-    const body = Buffer.from('{"id":1}');
-    for (let i = 0; i < 2_500; i++) {
-      log.append(sampleExchange(i, { requestHeaders: ['X-Team-Key', 'secret-value', 'Accept', '*/*'], responseBody: { bytes: body, size: body.length } }));
-    }
-    await log.close();
-    assert.deepEqual(log.stats(), { appended: 2_500, spooled: 2_500, committed: 2_500, dropped: 0 });
-    const reader = openTrafficReader(file);
-    try {
-      const newest = reader.get(reader.latest({ limit: 1 })[0]!.id)!;
-      assert.deepEqual(newest.requestHeaders, ['X-Team-Key', '[REDACTED]', 'Accept', '*/*']);
-      assert.equal(newest.responseBody?.sha256, createHash('sha256').update(body).digest('hex'), 'hashed by the writer');
-      assert.equal(newest.responseBody?.bytes.toString(), '{"id":1}');
-    } finally {
-      reader.close();
-    }
+    const newest = reader.get(reader.latest({ limit: 1 })[0]!.id)!;
+    assert.deepEqual(newest.requestHeaders, ['X-Team-Key', '[REDACTED]', 'Accept', '*/*']);
+    assert.equal(newest.responseBody?.sha256, createHash('sha256').update(body).digest('hex'), 'hashed by the writer');
+    assert.equal(newest.responseBody?.bytes.toString(), '{"id":1}');
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    reader.close();
   }
 });
 
 test('an exchange that cannot be encoded is dropped and reported; the ones around it are logged', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'portico-spooled-'));
-  try {
-    const errors: [string, number][] = [];
-    const log = await openSpooledTrafficLog(join(dir, 'traffic.db'), { batchMs: 5, onError: (message, dropped) => errors.push([message, dropped]) });
-    log.append(sampleExchange(1));
-    log.append(sampleExchange(2, { policyTimings: [{ id: 'x', ms: 1n as unknown as number }] }));
-    log.append(sampleExchange(3));
-    await log.close();
-    assert.deepEqual(log.stats(), { appended: 3, spooled: 2, committed: 2, dropped: 1 });
-    assert.equal(errors.length, 1);
-    assert.match(errors[0]![0], /BigInt/);
-    assert.equal(errors[0]![1], 1);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const errors: [string, number][] = [];
+  const log = await openSpooledTrafficLog(join(dir, 'traffic.db'), { batchMs: 5, onError: (message, dropped) => errors.push([message, dropped]) });
+  log.append(sampleExchange(1));
+  log.append(sampleExchange(2, { policyTimings: [{ id: 'x', ms: 1n as unknown as number }] }));
+  log.append(sampleExchange(3));
+  await log.close();
+  assert.deepEqual(log.stats(), { appended: 3, spooled: 2, committed: 2, dropped: 1 });
+  assert.equal(errors.length, 1);
+  assert.match(errors[0]![0], /BigInt/);
+  assert.equal(errors[0]![1], 1);
 });
 
 test('a change of redacted names applies to exchanges appended after it', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'portico-spooled-'));
+  const file = join(dir, 'traffic.db');
+  const log = await openSpooledTrafficLog(file, { batchMs: 5, redact: { headers: ['x-old-key'] } });
+  const headers = ['X-Old-Key', 'old-secret', 'X-New-Key', 'new-secret'];
+  log.append(sampleExchange(1, { requestHeaders: headers }));
+  log.setRedaction({ headers: ['x-new-key'] });
+  log.append(sampleExchange(2, { requestHeaders: headers }));
+  await log.close();
+  const reader = openTrafficReader(file);
   try {
-    const file = join(dir, 'traffic.db');
-    const log = await openSpooledTrafficLog(file, { batchMs: 5, redact: { headers: ['x-old-key'] } });
-    const headers = ['X-Old-Key', 'old-secret', 'X-New-Key', 'new-secret'];
-    log.append(sampleExchange(1, { requestHeaders: headers }));
-    log.setRedaction({ headers: ['x-new-key'] });
-    log.append(sampleExchange(2, { requestHeaders: headers }));
-    await log.close();
-    const reader = openTrafficReader(file);
-    try {
-      const [second, first] = reader.latest({ limit: 2 }).map((row) => reader.get(row.id)!);
-      assert.deepEqual(first!.requestHeaders, ['X-Old-Key', '[REDACTED]', 'X-New-Key', 'new-secret']);
-      assert.deepEqual(second!.requestHeaders, ['X-Old-Key', 'old-secret', 'X-New-Key', '[REDACTED]']);
-    } finally {
-      reader.close();
-    }
+    const [second, first] = reader.latest({ limit: 2 }).map((row) => reader.get(row.id)!);
+    assert.deepEqual(first!.requestHeaders, ['X-Old-Key', '[REDACTED]', 'X-New-Key', 'new-secret']);
+    assert.deepEqual(second!.requestHeaders, ['X-Old-Key', 'old-secret', 'X-New-Key', '[REDACTED]']);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    reader.close();
   }
 });
 
 test('traffic in bursts with pauses between is drained burst by burst: no wake-up of the worker is lost', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'portico-spooled-'));
-  try {
-    let committed = 0;
-    const log = await openSpooledTrafficLog(join(dir, 'traffic.db'), { batchMs: 1, onCommitted: (ids) => (committed += ids.length) });
-    let appended = 0;
-    for (let burst = 0; burst < 40; burst++) {
-      for (let i = 0; i < 1 + (burst % 7) * 20; i++) log.append(sampleExchange(appended++));
-      // Pauses of 0–12 ms land the next batch at any point of the worker's last look at an empty spool.
-      await new Promise((resolve) => setTimeout(resolve, (burst * 5) % 13));
-      if (burst % 4 !== 3) continue;
-      const deadline = performance.now() + 5_000;
-      while (committed < appended && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
-      assert.equal(committed, appended, `burst ${burst}: drained without close()`);
-    }
-    await log.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  let committed = 0;
+  const log = await openSpooledTrafficLog(join(dir, 'traffic.db'), { batchMs: 1, onCommitted: (ids) => (committed += ids.length) });
+  let appended = 0;
+  for (let burst = 0; burst < 40; burst++) {
+    for (let i = 0; i < 1 + (burst % 7) * 20; i++) log.append(sampleExchange(appended++));
+    // Pauses of 0–12 ms land the next batch at any point of the worker's last look at an empty spool.
+    await new Promise((resolve) => setTimeout(resolve, (burst * 5) % 13));
+    if (burst % 4 !== 3) continue;
+    const deadline = performance.now() + 5_000;
+    while (committed < appended && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
+    assert.equal(committed, appended, `burst ${burst}: drained without close()`);
   }
+  await log.close();
 });
 
 test('a database that cannot be opened fails at start, not at the first request', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'portico-spooled-'));
-  try {
-    const notADatabase = join(dir, 'traffic.db');
-    writeFileSync(notADatabase, 'this is not SQLite, it is plain text long enough to have a header of sorts');
-    await assert.rejects(openSpooledTrafficLog(notADatabase));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const notADatabase = join(dir, 'traffic.db');
+  writeFileSync(notADatabase, 'this is not SQLite, it is plain text long enough to have a header of sorts');
+  await assert.rejects(openSpooledTrafficLog(notADatabase));
 });
 
 test('while the event loop is saturated the worker drains only a step every 2 s, and catches up after', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'portico-spooled-'));
-  try {
-    let steps = 0;
-    let committed = 0;
-    const log = await openSpooledTrafficLog(join(dir, 'traffic.db'), {
-      batchMs: 5,
-      onCommitted: (ids) => {
-        steps++;
-        committed += ids.length;
-      },
-    });
-    // Saturate: each turn of the loop spins 9 ms and appends, so its utilisation stays near 1 for 1.2 s. Each batch is
-    // larger than a drain step, so an unthrottled worker takes a step for every batch (over a hundred).
-    const body = Buffer.alloc(16 * 1024, 'x');
-    let appended = 0;
-    const until = performance.now() + 1_200;
-    while (performance.now() < until) {
-      const spin = performance.now() + 9;
-      while (performance.now() < spin);
-      for (let i = 0; i < 20; i++) log.append(sampleExchange(appended++, { responseBody: { bytes: body, size: body.length } }));
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    const stepsWhileBusy = steps;
-    assert.ok(stepsWhileBusy <= 2, `${stepsWhileBusy} drain steps while the loop was saturated`);
-    const deadline = performance.now() + 10_000;
-    while (committed < appended && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.equal(committed, appended, 'everything is drained once the loop is free');
-    await log.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  let steps = 0;
+  let committed = 0;
+  const log = await openSpooledTrafficLog(join(dir, 'traffic.db'), {
+    batchMs: 5,
+    onCommitted: (ids) => {
+      steps++;
+      committed += ids.length;
+    },
+  });
+  // Saturate: each turn of the loop spins 9 ms and appends, so its utilisation stays near 1 for 1.2 s. Each batch is
+  // larger than a drain step, so an unthrottled worker takes a step for every batch (over a hundred).
+  const body = Buffer.alloc(16 * 1024, 'x');
+  let appended = 0;
+  const until = performance.now() + 1_200;
+  while (performance.now() < until) {
+    const spin = performance.now() + 9;
+    while (performance.now() < spin);
+    for (let i = 0; i < 20; i++) log.append(sampleExchange(appended++, { responseBody: { bytes: body, size: body.length } }));
+    await new Promise((resolve) => setImmediate(resolve));
   }
+  const stepsWhileBusy = steps;
+  assert.ok(stepsWhileBusy <= 2, `${stepsWhileBusy} drain steps while the loop was saturated`);
+  const deadline = performance.now() + 10_000;
+  while (committed < appended && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.equal(committed, appended, 'everything is drained once the loop is free');
+  await log.close();
 });
