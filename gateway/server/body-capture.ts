@@ -10,8 +10,9 @@ export class BodyCapture {
 
   constructor(private readonly limit: number) {}
 
-  add(chunk: Buffer | string): void {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+  /** A chunk as streams and `res.write` take it; a string is converted with its encoding (default utf8). */
+  add(chunk: Uint8Array | string, encoding?: BufferEncoding): void {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : typeof chunk === 'string' ? Buffer.from(chunk, encoding) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     if (buffer.length === 0) return;
     this.size += buffer.length;
     if (this.hash) this.hash.update(buffer);

@@ -155,9 +155,7 @@ function asLoggedHeaders(headers: object): HeaderObject | RawHeaders {
 }
 
 function keep(capture: BodyCapture, chunk: unknown, encoding: unknown): void {
-  if (Buffer.isBuffer(chunk)) capture.add(chunk);
-  else if (typeof chunk === 'string') capture.add(Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'));
-  else if (chunk instanceof Uint8Array) capture.add(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+  if (typeof chunk === 'string' || chunk instanceof Uint8Array) capture.add(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined);
 }
 
 function responseHeaders(res: ServerResponse, written: HeaderObject | RawHeaders | undefined): HeaderObject | RawHeaders {
