@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import {
   createRedactor,
   DEFAULT_REDACTED_HEADERS,
+  HeaderNameSet,
   REDACTED,
   redactHeaders,
   redactUrl,
@@ -49,8 +50,34 @@ describe('redactHeaders', () => {
     assert.equal(defaults.headers(raw), raw);
   });
 
-  it('works with a prebuilt lower-case set', () => {
-    assert.deepEqual(redactHeaders(['Authorization', 'x'], new Set(DEFAULT_REDACTED_HEADERS)), ['Authorization', REDACTED]);
+  it('works with a prebuilt name set', () => {
+    assert.deepEqual(redactHeaders(['Authorization', 'x'], new HeaderNameSet(DEFAULT_REDACTED_HEADERS)), ['Authorization', REDACTED]);
+  });
+
+  it('redacts names of every length it is given, very long ones included, and nothing of the same length that differs', () => {
+    const long = `X-${'Long'.repeat(80)}`; // 322 characters
+    const redactor = createRedactor({ headers: ['A', long] });
+    assert.deepEqual(redactor.headers(['a', '1', 'B', '2', long.toLowerCase(), '3', `${long}x`, '4', 'Cookie', '5', 'Cookiz', '6']), [
+      'a', REDACTED, 'B', '2', long.toLowerCase(), REDACTED, `${long}x`, '4', 'Cookie', REDACTED, 'Cookiz', '6',
+    ]);
+  });
+});
+
+describe('anyHeaders', () => {
+  it('returns a header object as it is when it holds no secret, else a redacted list', () => {
+    const plain = { 'content-type': 'application/json', 'x-request-id': '7' };
+    assert.equal(defaults.anyHeaders(plain), plain);
+    assert.deepEqual(defaults.anyHeaders({ 'Content-Type': 'text/plain', 'Set-Cookie': ['a=1', 'b=2'] }), [
+      'Content-Type', 'text/plain', 'Set-Cookie', REDACTED, 'Set-Cookie', REDACTED,
+    ]);
+  });
+});
+
+describe('HeaderNameSet', () => {
+  it('matches case-insensitively and only the names it holds', () => {
+    const names = new HeaderNameSet(['X-Api-Key', 'authorization']);
+    for (const name of ['x-api-key', 'X-API-KEY', 'Authorization', 'AUTHORIZATION']) assert.equal(names.has(name), true, name);
+    for (const name of ['x-api-kez', 'x-api-keys', 'authorisation', '', 'accept']) assert.equal(names.has(name), false, name);
   });
 });
 

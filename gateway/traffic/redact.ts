@@ -44,7 +44,7 @@ export interface Redactor {
 
 /** Builds the name sets once; the returned functions are what the writer calls per exchange. */
 export function createRedactor(options: RedactOptions = {}): Redactor {
-  const headerNames = lowerSet(DEFAULT_REDACTED_HEADERS, options.headers);
+  const headerNames = new HeaderNameSet([...DEFAULT_REDACTED_HEADERS, ...(options.headers ?? [])]);
   const queryNames = lowerSet(DEFAULT_REDACTED_QUERY, options.query);
   const headers = (raw: RawHeaders) => redactHeaders(raw, headerNames);
   const url = (value: string) => redactUrl(value, queryNames);
@@ -53,13 +53,36 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
 }
 
 /**
- * Replaces the values of the named headers in a raw header list (name, value, name, value, ...).
- * `names` must be lower case. Returns the input array itself when no header matched.
+ * Header names matched case-insensitively. Most headers of an exchange are none of them, and a name of a length no
+ * listed name has is passed over without being lower-cased (a new string for every mixed-case name) and looked up:
+ * the log checks every header of every exchange.
  */
-export function redactHeaders(raw: RawHeaders, names: ReadonlySet<string>): RawHeaders {
+export class HeaderNameSet {
+  private readonly names: ReadonlySet<string>;
+  private readonly lengths = new Uint8Array(256);
+  private readonly anyLong: boolean;
+
+  constructor(names: Iterable<string>) {
+    this.names = new Set([...names].map((name) => name.toLowerCase()));
+    for (const name of this.names) if (name.length < 256) this.lengths[name.length] = 1;
+    this.anyLong = [...this.names].some((name) => name.length >= 256);
+  }
+
+  has(name: string): boolean {
+    const length = name.length;
+    if (length < 256 ? this.lengths[length] === 0 : !this.anyLong) return false;
+    return this.names.has(name.toLowerCase());
+  }
+}
+
+/**
+ * Replaces the values of the named headers in a raw header list (name, value, name, value, ...).
+ * Returns the input array itself when no header matched.
+ */
+export function redactHeaders(raw: RawHeaders, names: HeaderNameSet): RawHeaders {
   let out: RawHeaders | undefined;
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    if (names.has((raw[i] as string).toLowerCase())) {
+    if (names.has(raw[i] as string)) {
       out ??= raw.slice();
       out[i + 1] = REDACTED;
     }
@@ -103,10 +126,10 @@ function decodeName(name: string): string {
   }
 }
 
-/** Whether a header object or list has one of `names` (lower case); a list is assumed to need a look. */
-function anyNamed(headers: RawHeaders | HeaderObject, names: ReadonlySet<string>): boolean {
+/** Whether a header object or list has one of `names`; a list is assumed to need a look. */
+function anyNamed(headers: RawHeaders | HeaderObject, names: HeaderNameSet): boolean {
   if (Array.isArray(headers)) return true;
-  for (const name in headers) if (names.has(name.toLowerCase())) return true;
+  for (const name in headers) if (names.has(name)) return true;
   return false;
 }
 
