@@ -8,6 +8,9 @@ import { sampleExchange } from './test-support/sample-exchange.js';
 /** What an exchange reads as after the spool: Buffers compared by content. */
 const plain = (e: Exchange) => JSON.parse(JSON.stringify(e)) as unknown;
 
+/** A batch's text as the spool's reader gives it back. */
+const asText = ({ text, bodies }: { text: Uint8Array; bodies: Uint8Array }) => ({ json: Buffer.from(text).toString('utf8'), bodies });
+
 describe('spool batches', () => {
   it('decode to the exchanges that were encoded, every field and body included', () => {
     const full: Exchange = {
@@ -35,14 +38,14 @@ describe('spool batches', () => {
       requestHeaders: ['Host', 'x'],
       responseHeaders: { 'content-type': 'application/problem+json' },
     };
-    const { json, bodies } = encodeBatch([full, minimal, sampleExchange(6)]);
+    const { json, bodies } = asText(encodeBatch([full, minimal, sampleExchange(6)]));
     const decoded = decodeBatch(json, bodies);
     assert.deepEqual(decoded.map(plain), [full, minimal, sampleExchange(6)].map(plain));
     assert.equal(decoded[0]!.requestBody!.bytes.toString(), '{"cut');
   });
 
   it('keep durations to the microsecond', () => {
-    const { json, bodies } = encodeBatch([{ ...sampleExchange(1), durationMs: 1.23456789, gatewayMs: 0.0004 }]);
+    const { json, bodies } = asText(encodeBatch([{ ...sampleExchange(1), durationMs: 1.23456789, gatewayMs: 0.0004 }]));
     const [decoded] = decodeBatch(json, bodies);
     assert.equal(decoded!.durationMs, 1.235);
     assert.equal(decoded!.gatewayMs, 0);
@@ -55,7 +58,7 @@ describe('spool batches', () => {
       url: '/pets?api_key=s3cret&limit=1',
       responseHeaders: { 'content-type': 'application/json', 'set-cookie': ['a=1', 'b=2'] },
     };
-    const { json, bodies } = encodeBatch([exchange], createRedactor());
+    const { json, bodies } = asText(encodeBatch([exchange], createRedactor()));
     assert.doesNotMatch(json, /s3cret|abc123|eyJhbGci|a=1/);
     const [decoded] = decodeBatch(json, bodies);
     assert.equal(decoded!.rawUrl, `/pets?api_key=${REDACTED}&limit=1`);
@@ -69,7 +72,7 @@ describe('spool batches', () => {
       url: '/pets/1?api_key=abc&x=1',
       responseHeaders: ['Set-Cookie', 'sid=1', 'Content-Type', 'application/json'],
     });
-    const { json, bodies } = encodeBatch([exchange], createRedactor({ headers: ['x-request-id'] }));
+    const { json, bodies } = asText(encodeBatch([exchange], createRedactor({ headers: ['x-request-id'] })));
     const [redacted] = decodeBatch(json, bodies);
     assert.equal(redacted!.url, `/pets/1?api_key=${REDACTED}&x=1`);
     assert.equal(redacted!.rawUrl, `/pets/1?api_key=${REDACTED}&x=1`);
@@ -102,11 +105,27 @@ describe('spool batches', () => {
     for (const exchanges of batches) {
       for (const e of exchanges) encoder.add(e);
       assert.equal(encoder.length, exchanges.length);
-      const { json, bodies } = encoder.take();
+      const { json, bodies } = asText(encoder.take());
       // Decoded before the next batch is added: its bodies are a view of the buffer the next batch reuses.
       const decoded = decodeBatch(json, Buffer.from(bodies));
       assert.deepEqual(decoded.map(plain), exchanges.map(plain));
       assert.equal(encoder.length, 0);
+    }
+  });
+
+  it('build batches whose text outgrows its buffer, with characters of every UTF-8 length, one after another', () => {
+    const encoder = new BatchEncoder();
+    const huge = 'ü✓𝄞'.repeat(400_000); // 3.6 MB of UTF-8 in one header value: past the first buffer and the kept size
+    const batches = [
+      [sampleExchange(1, { rawUrl: '/pets?q=é' }), sampleExchange(2, { requestHeaders: ['X-Note', huge] })],
+      [sampleExchange(3, { requestHeaders: ['X-Note', 'ü✓𝄞'] })],
+      [],
+      Array.from({ length: 2_000 }, (_, i) => sampleExchange(10 + i)),
+    ];
+    for (const exchanges of batches) {
+      for (const e of exchanges) encoder.add(e);
+      const { json, bodies } = asText(encoder.take());
+      assert.deepEqual(decodeBatch(json, bodies).map(plain), exchanges.map(plain));
     }
   });
 
@@ -116,7 +135,7 @@ describe('spool batches', () => {
     encoder.add(kept);
     const broken = sampleExchange(2, { responseBody: { bytes: Buffer.from('lost'), size: 4 }, policyTimings: [{ id: 'x', ms: 1n as unknown as number }] });
     assert.throws(() => encoder.add(broken), /BigInt/);
-    const { json, bodies } = encoder.take();
+    const { json, bodies } = asText(encoder.take());
     assert.equal(bodies.length, 4, 'the broken exchange left no body bytes behind');
     assert.deepEqual(decodeBatch(json, bodies).map(plain), [plain(kept)]);
   });

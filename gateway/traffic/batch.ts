@@ -5,7 +5,7 @@ import type { Redactor } from './redact.js';
  * A batch of exchanges as it is spooled: JSON text plus one buffer holding every body. Each exchange is a positional
  * array (`Record` below), not an object: the event loop encodes every exchange, and without the field names the JSON
  * is 40 % smaller and ~0.5 µs quicker to make, with less to copy and write (measured in the fifth session, see
- * docs/architecture.md). Durations are whole microseconds, which V8 prints much faster than fractional milliseconds.
+ * docs/logging-cost.md). Durations are whole microseconds, which V8 prints much faster than fractional milliseconds.
  * Batches spooled as objects by earlier versions still decode.
  */
 
@@ -44,32 +44,52 @@ const toUs = (ms: number) => Math.round(ms * 1000);
 const FIRST_BODIES_BYTES = 64 * 1024;
 const MAX_KEPT_BODIES_BYTES = 4 * 1024 * 1024;
 
+/** The batch's JSON text starts in a buffer this large (~300 exchanges); past the cap, it is not kept either. */
+const FIRST_TEXT_BYTES = 256 * 1024;
+const MAX_KEPT_TEXT_BYTES = 4 * 1024 * 1024;
+const OPEN_BRACKET = 0x5b;
+const COMMA = 0x2c;
+const CLOSE_BRACKET = 0x5d;
+
 /**
- * Builds a spool batch as exchanges end: each is redacted and encoded when it is added, and its bodies are copied into
- * one buffer. What waits for the next spool write is then one flat string per exchange, not the exchange's own
- * objects (header lists and their strings, body buffers, ...). Those survived every young-generation GC that fell in
- * the batch window, and copying them was ~0.9 µs per request on a saturated gateway (`--trace-gc-nvp`: 110 KB more
- * survived each scavenge, whose pause grew from 0.78 to 1.01 ms). Encoding one exchange at a time costs no more than
- * encoding the batch at once (`JSON.stringify` of a ~300-byte record is ~0.7 µs either way).
+ * Builds a spool batch as exchanges end: each is redacted and encoded when it is added, its JSON written straight
+ * into the batch's text buffer and its bodies into the bodies buffer, both reused from batch to batch. Nothing of an
+ * exchange stays on the heap until the spool write: held exchanges (header lists, body buffers) survived every
+ * young-generation GC in the batch window (`--trace-gc-nvp`: 110 KB more per scavenge, ~0.9 µs per request), and
+ * held JSON strings were then joined into one more string and copied once more into bytes (~0.3 µs per request in
+ * `perf`; docs/logging-cost.md).
  */
 export class BatchEncoder {
-  private records: string[] = [];
+  private count = 0;
+  private text = Buffer.allocUnsafe(FIRST_TEXT_BYTES);
+  private textUsed = 0;
   private bodies = Buffer.allocUnsafe(FIRST_BODIES_BYTES);
   private used = 0;
 
   get length(): number {
-    return this.records.length;
+    return this.count;
   }
 
   /** Redacts and encodes one exchange into the batch; the exchange is not referenced afterwards. */
   add(e: Exchange, redactor?: Redactor): void {
     const mark = this.used;
+    let json: string;
     try {
-      this.records.push(JSON.stringify(this.record(e, redactor)));
+      json = JSON.stringify(this.record(e, redactor));
     } catch (error) {
       this.used = mark; // a record that cannot be encoded leaves the batch as it was
       throw error;
     }
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8; one byte before the record, one kept for the closing bracket.
+    const needed = this.textUsed + 2 + 3 * json.length;
+    if (needed > this.text.length) {
+      const grown = Buffer.allocUnsafe(Math.max(needed, 2 * this.text.length));
+      this.text.copy(grown, 0, 0, this.textUsed);
+      this.text = grown;
+    }
+    this.text[this.textUsed++] = this.count === 0 ? OPEN_BRACKET : COMMA;
+    this.textUsed += this.text.write(json, this.textUsed);
+    this.count++;
   }
 
   private record(e: Exchange, redactor: Redactor | undefined): Record {
@@ -102,24 +122,20 @@ export class BatchEncoder {
   }
 
   /**
-   * The batch so far, as spooled (see the top of this file), and an empty batch from here on. `bodies` is a view of a
-   * buffer the next batch reuses: write it out before the next `add`.
+   * The batch so far, as spooled (see the top of this file), and an empty batch from here on. Both are views of
+   * buffers the next batch reuses: write them out before the next `add`.
    */
-  take(): { json: string; bodies: Uint8Array } {
-    const records = this.records;
-    // The brackets go on the ends of the first and last records, so that `join` makes one flat string: around it they
-    // would make a rope that the spool's write flattens into one more copy of the whole batch.
-    const last = records.length - 1;
-    if (last >= 0) {
-      records[0] = `[${records[0]!}`;
-      records[last] = `${records[last]!}]`;
-    }
-    const json = last >= 0 ? records.join(',') : '[]';
+  take(): { text: Uint8Array; bodies: Uint8Array } {
+    if (this.count === 0) this.text[this.textUsed++] = OPEN_BRACKET;
+    this.text[this.textUsed++] = CLOSE_BRACKET;
+    const text = this.text.subarray(0, this.textUsed);
     const bodies = this.bodies.subarray(0, this.used);
-    this.records = [];
+    this.count = 0;
+    this.textUsed = 0;
     this.used = 0;
+    if (this.text.length > MAX_KEPT_TEXT_BYTES) this.text = Buffer.allocUnsafe(FIRST_TEXT_BYTES);
     if (this.bodies.length > MAX_KEPT_BODIES_BYTES) this.bodies = Buffer.allocUnsafe(FIRST_BODIES_BYTES);
-    return { json, bodies };
+    return { text, bodies };
   }
 
   private place(body: CapturedBody | undefined): BodyRecord | null {
@@ -139,13 +155,13 @@ export class BatchEncoder {
 }
 
 /** Redacts each exchange and encodes the batch. */
-export function encodeBatch(exchanges: readonly Exchange[], redactor?: Redactor): { json: string; bodies: Uint8Array } {
+export function encodeBatch(exchanges: readonly Exchange[], redactor?: Redactor): { text: Uint8Array; bodies: Uint8Array } {
   const batch = new BatchEncoder();
   for (const e of exchanges) batch.add(e, redactor);
   return batch.take();
 }
 
-/** The reading side of `encodeBatch`: bodies become views of `bodies`. */
+/** The reading side of `encodeBatch`, its text read back as a string: bodies become views of `bodies`. */
 export function decodeBatch(json: string, bodies: Uint8Array): Exchange[] {
   const items = JSON.parse(json) as (Record | Exchange)[];
   const view = (offset: number, length: number) => Buffer.from(bodies.buffer, bodies.byteOffset + offset, length);

@@ -20,7 +20,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function batch(from: number, count: number): { json: string; bodies: Uint8Array } {
+function batch(from: number, count: number): { text: Uint8Array; bodies: Uint8Array } {
   const body = (n: number) => Buffer.from(`{"n":${n}}`);
   return encodeBatch(
     Array.from({ length: count }, (_, i) => sampleExchange(from + i, { responseBody: { bytes: body(from + i), size: body(from + i).length } })),
@@ -34,8 +34,8 @@ describe('traffic spool', () => {
   it('reads back every batch in order, bodies included, across segments', () => {
     const writer = openSpoolWriter(spool, 4096);
     for (let i = 0; i < 20; i++) {
-      const { json, bodies } = batch(i * 3, 3);
-      writer.write(json, bodies);
+      const { text, bodies } = batch(i * 3, 3);
+      writer.write(text, bodies);
     }
     writer.close();
     assert.ok(listSegments(spool).length > 1, 'small segments rotate');
@@ -48,7 +48,7 @@ describe('traffic spool', () => {
   it('keeps each batch whole whatever its size and characters, small and large batches mixed', () => {
     const writer = openSpoolWriter(spool);
     const texts = ['["é ✓ 𝄞"]', `["${'x'.repeat(5 * 1024 * 1024)}"]`, '["short"]', `["${'ü'.repeat(300_000)}"]`, '["again"]'];
-    for (const text of texts) writer.write(text, Buffer.from(text.slice(0, 3)));
+    for (const text of texts) writer.write(Buffer.from(text), Buffer.from(text.slice(0, 3)));
     writer.close();
     const records = readSpool(spool, { segment: 0, offset: 0 }, Number.MAX_SAFE_INTEGER).filter((r) => r.json !== '');
     assert.deepEqual(records.map((r) => r.json), texts);
@@ -58,8 +58,8 @@ describe('traffic spool', () => {
   it('drains into rows with redaction kept and bodies hashed, then deletes drained segments', () => {
     const writer = openSpoolWriter(spool, 4096);
     for (let i = 0; i < 10; i++) {
-      const { json, bodies } = batch(i * 5, 5);
-      writer.write(json, bodies);
+      const { text, bodies } = batch(i * 5, 5);
+      writer.write(text, bodies);
     }
     writer.close();
     const db = openTrafficDb(file);
@@ -82,8 +82,8 @@ describe('traffic spool', () => {
   it('two drains of one spool insert each batch exactly once', () => {
     const writer = openSpoolWriter(spool);
     for (let i = 0; i < 30; i++) {
-      const { json, bodies } = batch(i * 10, 10);
-      writer.write(json, bodies);
+      const { text, bodies } = batch(i * 10, 10);
+      writer.write(text, bodies);
     }
     const a = openTrafficDb(file);
     const b = openTrafficDb(file);
@@ -104,9 +104,9 @@ describe('traffic spool', () => {
 
   it('an incomplete record waits at the end of the newest segment and is skipped at the end of a finished one', () => {
     const writer = openSpoolWriter(spool);
-    const { json, bodies } = batch(0, 4);
-    writer.write(json, bodies);
-    writer.write(json, bodies);
+    const { text, bodies } = batch(0, 4);
+    writer.write(text, bodies);
+    writer.write(text, bodies);
     writer.close();
     const [segment] = listSegments(spool);
     const path = join(spool, readdirSync(spool)[0]!);
@@ -120,7 +120,7 @@ describe('traffic spool', () => {
 
       const next = openSpoolWriter(spool); // a new writer (a restarted gateway) starts a new segment
       const more = batch(100, 2);
-      next.write(more.json, more.bodies);
+      next.write(more.text, more.bodies);
       next.close();
       const ids: number[] = [];
       for (let step = drain.step(); step !== undefined; step = drain.step()) ids.push(...step);
@@ -134,9 +134,9 @@ describe('traffic spool', () => {
   it('a damaged record is skipped and counted, the rest drained', () => {
     const writer = openSpoolWriter(spool);
     const good = batch(0, 2);
-    writer.write(good.json, good.bodies);
-    writer.write('{"not": "a batch"', new Uint8Array(0));
-    writer.write(good.json, good.bodies);
+    writer.write(good.text, good.bodies);
+    writer.write(Buffer.from('{"not": "a batch"'), new Uint8Array(0));
+    writer.write(good.text, good.bodies);
     writer.close();
     const db = openTrafficDb(file);
     try {
@@ -153,7 +153,7 @@ describe('traffic spool', () => {
   it('garbage appended to a segment ends its reading there', () => {
     const writer = openSpoolWriter(spool);
     const good = batch(0, 2);
-    writer.write(good.json, good.bodies);
+    writer.write(good.text, good.bodies);
     writer.close();
     appendFileSync(join(spool, readdirSync(spool)[0]!), Buffer.from('not a record header at all'));
     const records = readSpool(spool, { segment: 0, offset: 0 }, Number.MAX_SAFE_INTEGER);

@@ -18,7 +18,6 @@ const MAGIC = 0x31505350; // 'PSP1'
 const HEADER_BYTES = 12;
 /** A segment is closed and a new one started past this size, so drained segments can be deleted. */
 export const SEGMENT_BYTES = 32 * 1024 * 1024;
-const MAX_SCRATCH_BYTES = 4 * 1024 * 1024;
 
 export function spoolDirFor(dbFile: string): string {
   return `${dbFile}.spool`;
@@ -55,8 +54,8 @@ export function listSegments(dir: string): number[] {
 }
 
 export interface SpoolWriter {
-  /** Appends one batch; throws on I/O failure (disk full), in which case nothing of it counts as written. */
-  write(json: string, bodies: Uint8Array): void;
+  /** Appends one batch (its JSON text as UTF-8, its bodies); throws on I/O failure (disk full), in which case nothing of it counts as written. */
+  write(text: Uint8Array, bodies: Uint8Array): void;
   close(): void;
 }
 
@@ -69,11 +68,8 @@ export function openSpoolWriter(dir: string, segmentBytes = SEGMENT_BYTES): Spoo
   let size = 0;
   let closed = false;
   const header = Buffer.alloc(HEADER_BYTES);
-  // One buffer for the batches' text, grown as needed: a new one per batch (~100 KB every 10 ms under load) costs
-  // an allocation and external-memory accounting each time.
-  let scratch = Buffer.allocUnsafe(0);
   return {
-    write(json, bodies) {
+    write(text, bodies) {
       if (closed) throw new Error('the traffic spool is closed');
       if (size >= segmentBytes) {
         closeSync(fd);
@@ -81,17 +77,10 @@ export function openSpoolWriter(dir: string, segmentBytes = SEGMENT_BYTES): Spoo
         fd = openSync(join(dir, segmentName(sequence)), 'wx');
         size = 0;
       }
-      const bytes = Buffer.byteLength(json, 'utf8');
-      let target = scratch;
-      if (bytes > scratch.length) {
-        if (bytes <= MAX_SCRATCH_BYTES) scratch = target = Buffer.allocUnsafe(Math.min(MAX_SCRATCH_BYTES, Math.max(bytes, 2 * scratch.length)));
-        else target = Buffer.allocUnsafe(bytes); // a rare huge batch: a buffer of its own, not kept
-      }
-      const text = target.subarray(0, target.write(json, 0, 'utf8'));
       header.writeUInt32LE(MAGIC, 0);
-      header.writeUInt32LE(text.length, 4);
+      header.writeUInt32LE(text.byteLength, 4);
       header.writeUInt32LE(bodies.byteLength, 8);
-      const total = HEADER_BYTES + text.length + bodies.byteLength;
+      const total = HEADER_BYTES + text.byteLength + bodies.byteLength;
       let written = writevSync(fd, [header, text, bodies]);
       // A regular file takes the whole write unless the disk fills up; finish or fail loudly.
       if (written !== total) {

@@ -119,8 +119,8 @@ export async function openSpooledTrafficLog(file: string, options: SpooledTraffi
     const count = batch.length;
     if (count === 0) return;
     try {
-      const { json, bodies } = batch.take();
-      spool.write(json, bodies);
+      const { text, bodies } = batch.take();
+      spool.write(text, bodies);
     } catch (error) {
       counts.dropped += count;
       onError(error instanceof Error ? error.message : String(error), count);
