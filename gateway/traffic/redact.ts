@@ -60,12 +60,14 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
 export class HeaderNameSet {
   private readonly names: ReadonlySet<string>;
   private readonly lengths = new Uint8Array(256);
-  private readonly anyLong: boolean;
+  private anyLong = false;
 
   constructor(names: Iterable<string>) {
     this.names = new Set([...names].map((name) => name.toLowerCase()));
-    for (const name of this.names) if (name.length < 256) this.lengths[name.length] = 1;
-    this.anyLong = [...this.names].some((name) => name.length >= 256);
+    for (const { length } of this.names) {
+      if (length < 256) this.lengths[length] = 1;
+      else this.anyLong = true;
+    }
   }
 
   has(name: string): boolean {
