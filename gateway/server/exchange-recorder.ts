@@ -2,7 +2,7 @@ import { ServerResponse, type IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { CompiledRoute } from '../pipeline/compile.js';
 import type { PolicyTiming } from '../pipeline/run.js';
-import type { CapturedBody, Exchange, ExchangeMode, HeaderObject, RawHeaders } from '../traffic/exchange.js';
+import type { CapturedBody, Exchange, ExchangeMode, HeaderObject, WireHead } from '../traffic/exchange.js';
 import { BodyCapture } from './body-capture.js';
 
 export interface ExchangeSink {
@@ -11,9 +11,9 @@ export interface ExchangeSink {
 
 /**
  * The gateway server's response class when logging is on (`createServer({ ServerResponse: RecordedResponse })`): it
- * keeps what the log needs as the response is written. A subclass rather than wrappers set on each response: two
- * properties added to every response, a closure and a second 'data' listener on every upstream body (whose events
- * then copy their listener list) cost allocations and time on each request.
+ * keeps a streamed body as it is written. A subclass rather than wrappers set on each response: two properties added
+ * to every response, a closure and a second 'data' listener on every upstream body (whose events then copy their
+ * listener list) cost allocations and time on each request.
  */
 export class RecordedResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
   recorder: ExchangeRecorder | undefined = undefined;
@@ -44,8 +44,6 @@ export class ExchangeRecorder {
   responseBody: CapturedBody | undefined = undefined;
   private requestCapture: BodyCapture | undefined = undefined;
   private responseCapture: BodyCapture | undefined = undefined;
-  /** Headers given to `writeHead` (see recordingWriteHead). */
-  writtenHeaders: HeaderObject | RawHeaders | undefined = undefined;
   /** The response's end, plus one for each party that reports later (the proxy's outcome). */
   private pending = 1;
 
@@ -113,8 +111,8 @@ export class ExchangeRecorder {
       policy: this.policy,
       policyTimings: this.timings.length > 0 ? this.timings : undefined,
       requestHeaders: this.req.rawHeaders,
-      // Flattened by the log's worker, off the request path.
-      responseHeaders: responseHeaders(res, this.writtenHeaders),
+      // Split into headers by the log's worker, off the request path.
+      responseHeaders: responseHeaders(res),
       requestBody,
       responseBody,
       error: this.error ?? (res.writableFinished ? undefined : 'the connection closed before the response was complete'),
@@ -122,19 +120,7 @@ export class ExchangeRecorder {
   }
 }
 
-const { writeHead, write, end } = ServerResponse.prototype;
-
-/**
- * `writeHead(status, [message], headers)` with no `setHeader` before writes the headers straight to the socket, and
- * `getHeaders()` never sees them (mocks, problems and the proxy answer that way): keep them for the log. (With headers
- * set before, Node merges the written ones into them, and `getHeaders()` has them all.)
- */
-RecordedResponse.prototype.writeHead = function recordingWriteHead(this: RecordedResponse, status: number, reasonOrHeaders?: unknown, maybeHeaders?: unknown) {
-  const headers = typeof reasonOrHeaders === 'object' && reasonOrHeaders !== null ? reasonOrHeaders : maybeHeaders;
-  const recorder = this.recorder;
-  if (recorder && typeof headers === 'object' && headers !== null) recorder.writtenHeaders = asLoggedHeaders(headers);
-  return (writeHead as (...a: unknown[]) => ServerResponse).call(this, status, reasonOrHeaders, maybeHeaders);
-} as unknown as RecordedResponse['writeHead'];
+const { write, end } = ServerResponse.prototype;
 
 // Node's `end` does not go through `write`, so each chunk is seen once.
 RecordedResponse.prototype.write = function recordingWrite(this: RecordedResponse, chunk: unknown, encoding?: unknown, callback?: unknown) {
@@ -147,22 +133,22 @@ RecordedResponse.prototype.end = function recordingEnd(this: RecordedResponse, c
   return (end as (...a: unknown[]) => RecordedResponse).call(this, chunk, encoding, callback);
 } as unknown as RecordedResponse['end'];
 
-/** A header object, or a flat [name, value, ...] list, as they are; [[name, value], ...] flattened. */
-function asLoggedHeaders(headers: object): HeaderObject | RawHeaders {
-  if (!Array.isArray(headers)) return headers as HeaderObject;
-  if (!Array.isArray(headers[0])) return headers.map(String);
-  return (headers as [string, string][]).flatMap(([name, value]) => [String(name), String(value)]);
-}
 
 function keep(capture: BodyCapture, chunk: unknown, encoding: unknown): void {
   if (typeof chunk === 'string' || chunk instanceof Uint8Array) capture.add(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined);
 }
 
-function responseHeaders(res: ServerResponse, written: HeaderObject | RawHeaders | undefined): HeaderObject | RawHeaders {
-  // Headers set before writeHead: Node merged the written ones into them. (Asked by name first: `getHeaders()` makes
-  // a null-prototype object, which V8 builds as a dictionary of ~0.5 KB, for every response.)
-  if (written !== undefined && res.getHeaderNames().length === 0) return written;
-  return res.getHeaders();
+/** Node's internal record of the head it wrote (`_header`, which `headersSent` reads), not in its types. */
+type WithHead = ServerResponse & { _header?: unknown };
+
+/**
+ * What the client received: the head as written, one string Node already holds, so nothing is built per response
+ * (headers given to `writeHead` never reach `getHeaders()`, and reading a header object costs the log ~0.3 µs and
+ * megamorphic property loads). A response that never sent its head: the headers set so far.
+ */
+function responseHeaders(res: ServerResponse): WireHead | HeaderObject {
+  const head = (res as WithHead)._header;
+  return typeof head === 'string' && head.length > 0 ? head : res.getHeaders();
 }
 
 function onResponseClose(this: RecordedResponse): void {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { rawRequest, startTestGateway } from '../test-support/gateway.js';
 import { startUpstream } from '../test-support/upstream.js';
+import { flattenHeaders } from '../traffic/exchange.js';
 
 const upstream = await startUpstream();
 after(() => upstream.close());
@@ -175,6 +176,21 @@ test('the log records operation, mode, timings, consumer and bodies', async () =
   assert.ok(created!.upstreamMs! >= 0 && created!.durationMs >= created!.upstreamMs!);
   assert.equal(secret!.consumer, 'alice');
   assert.equal(secret!.status, 200);
+});
+
+test('the log keeps the response headers the client received, those Node adds included, mocked or proxied', async () => {
+  for (const path of ['/things', '/v1/public/abc']) {
+    const before = gw.exchanges.length;
+    const answer = await rawRequest(gw.port, `GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    const received = answer.slice(answer.indexOf('\r\n') + 2, answer.indexOf('\r\n\r\n')).split('\r\n').flatMap((line) => {
+      const colon = line.indexOf(':');
+      return [line.slice(0, colon), line.slice(colon + 2)];
+    });
+    const logged = (await gw.logged(before + 1)).at(-1)!;
+    assert.equal(logged.rawUrl, path);
+    assert.deepEqual(flattenHeaders(logged.responseHeaders), received, path);
+    assert.ok(received.some((name) => name.toLowerCase() === 'date'), 'Node’s own Date header is among them');
+  }
 });
 
 test('a WebSocket handshake runs the route’s policies first: no key, no tunnel', async () => {

@@ -8,8 +8,8 @@ import { sampleExchange } from './test-support/sample-exchange.js';
 /** What an exchange reads as after the spool: Buffers compared by content. */
 const plain = (e: Exchange) => JSON.parse(JSON.stringify(e)) as unknown;
 
-/** A batch's text as the spool's reader gives it back. */
-const asText = ({ text, bodies }: { text: Uint8Array; bodies: Uint8Array }) => ({ json: Buffer.from(text).toString('utf8'), bodies });
+/** A batch's encoded exchanges as bytes to search: MessagePack keeps strings as plain UTF-8. */
+const bytesOf = (records: Uint8Array) => Buffer.from(records).toString('latin1');
 
 describe('spool batches', () => {
   it('decode to the exchanges that were encoded, every field and body included', () => {
@@ -38,15 +38,17 @@ describe('spool batches', () => {
       requestHeaders: ['Host', 'x'],
       responseHeaders: { 'content-type': 'application/problem+json' },
     };
-    const { json, bodies } = asText(encodeBatch([full, minimal, sampleExchange(6)]));
-    const decoded = decodeBatch(json, bodies);
-    assert.deepEqual(decoded.map(plain), [full, minimal, sampleExchange(6)].map(plain));
+    const { records, bodies } = (encodeBatch([full, minimal, sampleExchange(6)]));
+    const decoded = decodeBatch(records, bodies);
+    // Header objects come back as header lists, as the log's writer stores them.
+    const minimalAsLogged = { ...minimal, responseHeaders: ['content-type', 'application/problem+json'] };
+    assert.deepEqual(decoded.map(plain), [full, minimalAsLogged, sampleExchange(6)].map(plain));
     assert.equal(decoded[0]!.requestBody!.bytes.toString(), '{"cut');
   });
 
   it('keep durations to the microsecond', () => {
-    const { json, bodies } = asText(encodeBatch([{ ...sampleExchange(1), durationMs: 1.23456789, gatewayMs: 0.0004 }]));
-    const [decoded] = decodeBatch(json, bodies);
+    const { records, bodies } = (encodeBatch([{ ...sampleExchange(1), durationMs: 1.23456789, gatewayMs: 0.0004 }]));
+    const [decoded] = decodeBatch(records, bodies);
     assert.equal(decoded!.durationMs, 1.235);
     assert.equal(decoded!.gatewayMs, 0);
   });
@@ -58,9 +60,9 @@ describe('spool batches', () => {
       url: '/pets?api_key=s3cret&limit=1',
       responseHeaders: { 'content-type': 'application/json', 'set-cookie': ['a=1', 'b=2'] },
     };
-    const { json, bodies } = asText(encodeBatch([exchange], createRedactor()));
-    assert.doesNotMatch(json, /s3cret|abc123|eyJhbGci|a=1/);
-    const [decoded] = decodeBatch(json, bodies);
+    const { records, bodies } = (encodeBatch([exchange], createRedactor()));
+    assert.doesNotMatch(bytesOf(records), /s3cret|abc123|eyJhbGci|a=1/);
+    const [decoded] = decodeBatch(records, bodies);
     assert.equal(decoded!.rawUrl, `/pets?api_key=${REDACTED}&limit=1`);
     assert.deepEqual(decoded!.responseHeaders, ['content-type', 'application/json', 'set-cookie', REDACTED, 'set-cookie', REDACTED]);
     assert.equal(exchange.rawUrl, '/pets?api_key=s3cret&limit=1');
@@ -72,8 +74,8 @@ describe('spool batches', () => {
       url: '/pets/1?api_key=abc&x=1',
       responseHeaders: ['Set-Cookie', 'sid=1', 'Content-Type', 'application/json'],
     });
-    const { json, bodies } = asText(encodeBatch([exchange], createRedactor({ headers: ['x-request-id'] })));
-    const [redacted] = decodeBatch(json, bodies);
+    const { records, bodies } = (encodeBatch([exchange], createRedactor({ headers: ['x-request-id'] })));
+    const [redacted] = decodeBatch(records, bodies);
     assert.equal(redacted!.url, `/pets/1?api_key=${REDACTED}&x=1`);
     assert.equal(redacted!.rawUrl, `/pets/1?api_key=${REDACTED}&x=1`);
     assert.deepEqual(redacted!.responseHeaders, ['Set-Cookie', REDACTED, 'Content-Type', 'application/json']);
@@ -86,11 +88,38 @@ describe('spool batches', () => {
     assert.deepEqual(rest(redacted!), rest(exchange));
   });
 
-  it('still decode batches spooled as objects by earlier versions', () => {
+  it('give a wire head back as the headers it holds, a secret among them redacted before encoding', () => {
+    const head = 'HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nSet-Cookie: sid=s3cret\r\nDate: Fri, 27 Nov 2026 05:00:00 GMT\r\nConnection: keep-alive\r\n\r\n';
+    const plainHead = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nX-Colon: a: b\r\n\r\n';
+    const { records, bodies } = encodeBatch([sampleExchange(1, { responseHeaders: head }), sampleExchange(2, { responseHeaders: plainHead })], createRedactor());
+    assert.doesNotMatch(bytesOf(records), /s3cret/);
+    const [secret, plain] = decodeBatch(records, bodies);
+    assert.deepEqual(secret!.responseHeaders, ['Content-Type', 'application/json', 'Set-Cookie', REDACTED, 'Date', 'Fri, 27 Nov 2026 05:00:00 GMT', 'Connection', 'keep-alive']);
+    assert.deepEqual(plain!.responseHeaders, ['Content-Length', '2', 'X-Colon', 'a: b']);
+  });
+
+  it('keep every header name and value of a header object: repeated, numeric, and names such as __proto__', () => {
+    const responseHeaders = JSON.parse('{"__proto__":"x","content-length":12,"set-cookie":["a=1","b=2"],"gone":null}') as Record<string, unknown>;
+    responseHeaders.gone = undefined;
+    const { records, bodies } = encodeBatch([sampleExchange(1, { responseHeaders: responseHeaders as Exchange['responseHeaders'] })]);
+    const [decoded] = decodeBatch(records, bodies);
+    assert.deepEqual(decoded!.responseHeaders, ['__proto__', 'x', 'content-length', '12', 'set-cookie', 'a=1', 'set-cookie', 'b=2']);
+  });
+
+  it('still decode batches spooled as JSON by earlier versions: positional records and objects', () => {
     const old = { ...sampleExchange(3), responseBody: { bytes: [0, 4], size: 4 } };
-    const [decoded] = decodeBatch(JSON.stringify([old]), Buffer.from('{"a"'));
+    const [decoded] = decodeBatch(Buffer.from(JSON.stringify([old])), Buffer.from('{"a"'));
     assert.equal(decoded!.rawUrl, sampleExchange(3).rawUrl);
     assert.equal(decoded!.responseBody!.bytes.toString(), '{"a"');
+    const positional = [1735689600003, 'GET', '/pets/3?x=1', null, '/pets/{id}', 'getPet', 'proxy', 200, 3250, 2500, 750, '127.0.0.1', null, 'petstore',
+      { id: 'cache', reason: 'hit' }, [{ id: 'cache', ms: 0.01 }], ['Host', 'a'], { 'content-type': 'text/plain' }, null, [0, 4, 4], null, null];
+    const [fromPositional] = decodeBatch(Buffer.from(JSON.stringify([positional])), Buffer.from('body'));
+    assert.deepEqual(plain(fromPositional!), {
+      startedAt: 1735689600003, method: 'GET', rawUrl: '/pets/3?x=1', url: '/pets/3?x=1', route: '/pets/{id}', operationId: 'getPet', mode: 'proxy',
+      status: 200, durationMs: 3.25, upstreamMs: 2.5, gatewayMs: 0.75, clientAddress: '127.0.0.1', upstream: 'petstore',
+      policy: { id: 'cache', reason: 'hit' }, policyTimings: [{ id: 'cache', ms: 0.01 }], requestHeaders: ['Host', 'a'],
+      responseHeaders: { 'content-type': 'text/plain' }, responseBody: plain({ bytes: Buffer.from('body'), size: 4 } as never),
+    });
   });
 
   it('build one batch after another with one encoder, each with its own bodies, small and large', () => {
@@ -105,9 +134,9 @@ describe('spool batches', () => {
     for (const exchanges of batches) {
       for (const e of exchanges) encoder.add(e);
       assert.equal(encoder.length, exchanges.length);
-      const { json, bodies } = asText(encoder.take());
+      const { records, bodies } = (encoder.take());
       // Decoded before the next batch is added: its bodies are a view of the buffer the next batch reuses.
-      const decoded = decodeBatch(json, Buffer.from(bodies));
+      const decoded = decodeBatch(records, Buffer.from(bodies));
       assert.deepEqual(decoded.map(plain), exchanges.map(plain));
       assert.equal(encoder.length, 0);
     }
@@ -124,8 +153,8 @@ describe('spool batches', () => {
     ];
     for (const exchanges of batches) {
       for (const e of exchanges) encoder.add(e);
-      const { json, bodies } = asText(encoder.take());
-      assert.deepEqual(decodeBatch(json, bodies).map(plain), exchanges.map(plain));
+      const { records, bodies } = (encoder.take());
+      assert.deepEqual(decodeBatch(records, bodies).map(plain), exchanges.map(plain));
     }
   });
 
@@ -133,10 +162,10 @@ describe('spool batches', () => {
     const encoder = new BatchEncoder();
     const kept = sampleExchange(1, { responseBody: { bytes: Buffer.from('kept'), size: 4 } });
     encoder.add(kept);
-    const broken = sampleExchange(2, { responseBody: { bytes: Buffer.from('lost'), size: 4 }, policyTimings: [{ id: 'x', ms: 1n as unknown as number }] });
-    assert.throws(() => encoder.add(broken), /BigInt/);
-    const { json, bodies } = asText(encoder.take());
+    const broken = sampleExchange(2, { responseBody: { bytes: Buffer.from('lost'), size: 4 }, policyTimings: [{ id: 'x', ms: 2n ** 70n as unknown as number }] });
+    assert.throws(() => encoder.add(broken), /too large/);
+    const { records, bodies } = (encoder.take());
     assert.equal(bodies.length, 4, 'the broken exchange left no body bytes behind');
-    assert.deepEqual(decodeBatch(json, bodies).map(plain), [plain(kept)]);
+    assert.deepEqual(decodeBatch(records, bodies).map(plain), [plain(kept)]);
   });
 });

@@ -1,14 +1,15 @@
-import type { CapturedBody, Exchange, ExchangeMode, HeaderObject, RawHeaders } from './exchange.js';
+import { Packr, Unpackr } from 'msgpackr';
+import { flattenHeaders, type CapturedBody, type Exchange, type ExchangeMode, type HeaderObject, type RawHeaders, type WireHead } from './exchange.js';
 import type { Redactor } from './redact.js';
 
 /**
- * A batch of exchanges as it is spooled: JSON text plus one buffer holding every body. Each exchange is a positional
- * array (`Record` below), not an object: the event loop encodes every exchange, and without the field names the JSON
- * is 40 % smaller and ~0.5 µs quicker to make, with less to copy and write (measured in the fifth session, see
- * docs/logging-cost.md). Durations are whole microseconds, which V8 prints much faster than fractional milliseconds.
- * Batches spooled as objects by earlier versions still decode.
+ * A batch of exchanges as it is spooled: the exchanges as MessagePack (msgpackr), one message per exchange, plus one
+ * buffer holding every body. Each exchange is a positional array (`Record` below), not an object, and durations are
+ * whole microseconds. The event loop encodes every exchange, so the encoding is chosen for its cost there: msgpackr
+ * writes a bench exchange in ~0.6 µs where `JSON.stringify` and the UTF-8 write of its text took ~1.05 µs
+ * (docs/logging-cost.md, ninth session). Batches spooled as JSON by earlier versions (text starting with `[`) still
+ * decode.
  */
-
 /** A body: offset and length of its kept bytes in the batch's buffer, full size, SHA-256 when the bytes were cut. */
 type BodyRecord = [offset: number, length: number, size: number, sha256?: string];
 
@@ -31,7 +32,7 @@ type Record = [
   policy: Exchange['policy'] | null,
   policyTimings: Exchange['policyTimings'] | null,
   requestHeaders: RawHeaders,
-  responseHeaders: RawHeaders | HeaderObject,
+  responseHeaders: RawHeaders | HeaderObject | WireHead,
   requestBody: BodyRecord | null,
   responseBody: BodyRecord | null,
   error: string | null,
@@ -44,25 +45,37 @@ const toUs = (ms: number) => Math.round(ms * 1000);
 const FIRST_BODIES_BYTES = 64 * 1024;
 const MAX_KEPT_BODIES_BYTES = 4 * 1024 * 1024;
 
-/** The batch's JSON text starts in a buffer this large (~300 exchanges); past the cap, it is not kept either. */
-const FIRST_TEXT_BYTES = 256 * 1024;
-const MAX_KEPT_TEXT_BYTES = 4 * 1024 * 1024;
-const OPEN_BRACKET = 0x5b;
-const COMMA = 0x2c;
-const CLOSE_BRACKET = 0x5d;
+/** The batch's records start in a buffer this large (~1,000 bench exchanges); past the cap, it is not kept either. */
+const FIRST_RECORDS_BYTES = 256 * 1024;
+const MAX_KEPT_RECORDS_BYTES = 4 * 1024 * 1024;
+/** How a JSON batch of an earlier version starts; a MessagePack one starts with an array's type byte. */
+const JSON_BATCH_START = 0x5b; // '['
 
 /**
- * Builds a spool batch as exchanges end: each is redacted and encoded when it is added, its JSON written straight
- * into the batch's text buffer and its bodies into the bodies buffer, both reused from batch to batch. Nothing of an
+ * Header objects are encoded as maps and decoded as `Map`s, so that every name comes back as it was (`__proto__`
+ * included: msgpackr renames it when it decodes maps into objects). `useRecords: false`: no record extension, each
+ * message stands alone.
+ */
+const packr = new Packr({ useRecords: false });
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: false });
+
+/**
+ * Builds a spool batch as exchanges end: each is redacted and encoded when it is added, its record written into the
+ * batch's records buffer and its bodies into the bodies buffer, both reused from batch to batch. Nothing of an
  * exchange stays on the heap until the spool write: held exchanges (header lists, body buffers) survived every
  * young-generation GC in the batch window (`--trace-gc-nvp`: 110 KB more per scavenge, ~0.9 µs per request), and
- * held JSON strings were then joined into one more string and copied once more into bytes (~0.3 µs per request in
- * `perf`; docs/logging-cost.md).
+ * held encodings were then joined and copied once more (~0.3 µs per request in `perf`; docs/logging-cost.md).
  */
+/** A batch as the spool writes it. Both are views of buffers the encoder reuses for its next batch. */
+export interface EncodedBatch {
+  records: Uint8Array;
+  bodies: Uint8Array;
+}
+
 export class BatchEncoder {
   private count = 0;
-  private text = Buffer.allocUnsafe(FIRST_TEXT_BYTES);
-  private textUsed = 0;
+  private records = Buffer.allocUnsafe(FIRST_RECORDS_BYTES);
+  private recordsUsed = 0;
   private bodies = Buffer.allocUnsafe(FIRST_BODIES_BYTES);
   private used = 0;
 
@@ -73,22 +86,22 @@ export class BatchEncoder {
   /** Redacts and encodes one exchange into the batch; the exchange is not referenced afterwards. */
   add(e: Exchange, redactor?: Redactor): void {
     const mark = this.used;
-    let json: string;
+    let packed: Uint8Array;
     try {
-      json = JSON.stringify(this.record(e, redactor));
+      // A view of msgpackr's own buffer, valid until its next `pack`: copied at once.
+      packed = packr.pack(this.record(e, redactor));
     } catch (error) {
       this.used = mark; // a record that cannot be encoded leaves the batch as it was
       throw error;
     }
-    // A UTF-16 code unit takes at most 3 bytes of UTF-8; one byte before the record, one kept for the closing bracket.
-    const needed = this.textUsed + 2 + 3 * json.length;
-    if (needed > this.text.length) {
-      const grown = Buffer.allocUnsafe(Math.max(needed, 2 * this.text.length));
-      this.text.copy(grown, 0, 0, this.textUsed);
-      this.text = grown;
+    const needed = this.recordsUsed + packed.length;
+    if (needed > this.records.length) {
+      const grown = Buffer.allocUnsafe(Math.max(needed, 2 * this.records.length));
+      this.records.copy(grown, 0, 0, this.recordsUsed);
+      this.records = grown;
     }
-    this.text[this.textUsed++] = this.count === 0 ? OPEN_BRACKET : COMMA;
-    this.textUsed += this.text.write(json, this.textUsed);
+    this.records.set(packed, this.recordsUsed);
+    this.recordsUsed = needed;
     this.count++;
   }
 
@@ -125,17 +138,15 @@ export class BatchEncoder {
    * The batch so far, as spooled (see the top of this file), and an empty batch from here on. Both are views of
    * buffers the next batch reuses: write them out before the next `add`.
    */
-  take(): { text: Uint8Array; bodies: Uint8Array } {
-    if (this.count === 0) this.text[this.textUsed++] = OPEN_BRACKET;
-    this.text[this.textUsed++] = CLOSE_BRACKET;
-    const text = this.text.subarray(0, this.textUsed);
+  take(): EncodedBatch {
+    const records = this.records.subarray(0, this.recordsUsed);
     const bodies = this.bodies.subarray(0, this.used);
     this.count = 0;
-    this.textUsed = 0;
+    this.recordsUsed = 0;
     this.used = 0;
-    if (this.text.length > MAX_KEPT_TEXT_BYTES) this.text = Buffer.allocUnsafe(FIRST_TEXT_BYTES);
+    if (this.records.length > MAX_KEPT_RECORDS_BYTES) this.records = Buffer.allocUnsafe(FIRST_RECORDS_BYTES);
     if (this.bodies.length > MAX_KEPT_BODIES_BYTES) this.bodies = Buffer.allocUnsafe(FIRST_BODIES_BYTES);
-    return { text, bodies };
+    return { records, bodies };
   }
 
   private place(body: CapturedBody | undefined): BodyRecord | null {
@@ -155,15 +166,24 @@ export class BatchEncoder {
 }
 
 /** Redacts each exchange and encodes the batch. */
-export function encodeBatch(exchanges: readonly Exchange[], redactor?: Redactor): { text: Uint8Array; bodies: Uint8Array } {
+export function encodeBatch(exchanges: readonly Exchange[], redactor?: Redactor): EncodedBatch {
   const batch = new BatchEncoder();
   for (const e of exchanges) batch.add(e, redactor);
   return batch.take();
 }
 
-/** The reading side of `encodeBatch`, its text read back as a string: bodies become views of `bodies`. */
-export function decodeBatch(json: string, bodies: Uint8Array): Exchange[] {
-  const items = JSON.parse(json) as (Record | Exchange)[];
+/** The reading side of `encodeBatch`: bodies become views of `bodies`. */
+export function decodeBatch(records: Uint8Array, bodies: Uint8Array): Exchange[] {
+  if (records.length === 0) return [];
+  let items: (Record | Exchange)[];
+  if (records[0] === JSON_BATCH_START) {
+    items = JSON.parse(Buffer.from(records.buffer, records.byteOffset, records.length).toString('utf8')) as (Record | Exchange)[];
+  } else {
+    const decoded = unpackr.unpackMultiple(records) as unknown[];
+    // Most bytes decode as some MessagePack (each byte below 0x80 is a number): damage shows as the wrong shape.
+    if (!decoded.every(isRecord)) throw new Error('a spooled batch is damaged: not a list of exchange records');
+    items = decoded;
+  }
   const view = (offset: number, length: number) => Buffer.from(bodies.buffer, bodies.byteOffset + offset, length);
   return items.map((item) => (Array.isArray(item) ? fromRecord(item, view) : fromObject(item, view)));
 }
@@ -182,15 +202,15 @@ function fromRecord(r: Record, view: (offset: number, length: number) => Buffer)
     gatewayMs: r[10] / 1000,
     clientAddress: r[11],
     requestHeaders: r[16],
-    responseHeaders: r[17],
+    responseHeaders: r[17] instanceof Map ? headerList(r[17]) : typeof r[17] === 'string' ? flattenHeaders(r[17]) : r[17],
   };
   if (r[4] !== null) exchange.route = r[4];
   if (r[5] !== null) exchange.operationId = r[5];
   if (r[9] !== null) exchange.upstreamMs = r[9] / 1000;
   if (r[12] !== null) exchange.consumer = r[12];
   if (r[13] !== null) exchange.upstream = r[13];
-  if (r[14] !== null) exchange.policy = r[14];
-  if (r[15] !== null) exchange.policyTimings = r[15];
+  if (r[14] !== null) exchange.policy = asObject(r[14]) as Exchange['policy'];
+  if (r[15] !== null) exchange.policyTimings = (r[15] as unknown[]).map(asObject) as Exchange['policyTimings'];
   const requestBody = body(r[18]);
   if (requestBody) exchange.requestBody = requestBody;
   const responseBody = body(r[19]);
@@ -198,6 +218,41 @@ function fromRecord(r: Record, view: (offset: number, length: number) => Buffer)
   if (r[20] !== null) exchange.error = r[20];
   if (r[21] !== null) exchange.origin = r[21];
   return exchange;
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isNumber = (v: unknown): v is number => typeof v === 'number';
+const orNull = (check: (v: unknown) => boolean) => (v: unknown) => v === null || check(v);
+const isStringList = (v: unknown) => Array.isArray(v) && v.every(isString);
+const isBody = (v: unknown) => Array.isArray(v) && v.length >= 3 && v.length <= 4 && isNumber(v[0]) && isNumber(v[1]) && isNumber(v[2]) && (v.length === 3 || isString(v[3]));
+const isPolicy = (v: unknown) => v instanceof Map && isString(v.get('id')) && isString(v.get('reason')) && (v.get('name') === undefined || isString(v.get('name')));
+const isTiming = (v: unknown) => v instanceof Map && isString(v.get('id')) && isNumber(v.get('ms')) && (v.get('name') === undefined || isString(v.get('name')));
+
+/** Each field of a decoded record, in `Record` order: the database binds them, so a wrong type is damage. */
+const FIELD_CHECKS: readonly ((v: unknown) => boolean)[] = [
+  isNumber, isString, isString, orNull(isString), orNull(isString), orNull(isString), isString, isNumber, isNumber, orNull(isNumber), isNumber,
+  isString, orNull(isString), orNull(isString), orNull(isPolicy), orNull((v) => Array.isArray(v) && v.every(isTiming)), isStringList,
+  (v) => isString(v) || v instanceof Map || isStringList(v), orNull(isBody), orNull(isBody), orNull(isString), orNull(isString),
+];
+
+function isRecord(item: unknown): item is Record {
+  return Array.isArray(item) && item.length === FIELD_CHECKS.length && FIELD_CHECKS.every((check, i) => check(item[i]));
+}
+
+/** A header object that MessagePack gave back as a `Map`, as name, value, name, value, ... */
+function headerList(headers: Map<string, HeaderObject[string]>): RawHeaders {
+  const out: RawHeaders = [];
+  for (const [name, value] of headers) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const item of value) out.push(name, item);
+    else out.push(name, String(value));
+  }
+  return out;
+}
+
+/** An object MessagePack gave back as a `Map` (JSON batches give objects). */
+function asObject(value: unknown): unknown {
+  return value instanceof Map ? Object.fromEntries(value) : value;
 }
 
 /** A batch spooled by a version that wrote exchanges as objects, bodies' `bytes` being `[offset, length]`. */

@@ -9,6 +9,13 @@ export type RawHeaders = string[];
 /** Headers as `res.getHeaders()` gives them; the writer flattens them to RawHeaders, off the request path. */
 export type HeaderObject = Record<string, string | string[] | number | undefined>;
 
+/**
+ * A response's head as Node wrote it to the socket: the status line, then one `Name: value` line per header, each
+ * ending in CRLF, then an empty line. Every header the client received, Node's own (Date, Connection, Keep-Alive,
+ * Transfer-Encoding) included; a value never holds CR or LF (Node refuses to write one).
+ */
+export type WireHead = string;
+
 export interface CapturedBody {
   /** The first bytes, at most the configured cap. */
   bytes: Buffer;
@@ -48,7 +55,7 @@ export interface Exchange {
   /** Each policy's time on this request, in chain order (request and body phases). */
   policyTimings?: { id: string; name?: string; ms: number }[] | undefined;
   requestHeaders: RawHeaders;
-  responseHeaders: RawHeaders | HeaderObject;
+  responseHeaders: RawHeaders | HeaderObject | WireHead;
   requestBody?: CapturedBody;
   responseBody?: CapturedBody;
   /** A transport-level failure (upstream reset, client aborted). */
@@ -57,15 +64,29 @@ export interface Exchange {
   origin?: string;
 }
 
-/** Header objects (`res.getHeaders()`) as name, value, name, value, ...; header lists unchanged. */
-export function flattenHeaders(headers: RawHeaders | HeaderObject): RawHeaders {
+/** Header objects (`res.getHeaders()`) and wire heads as name, value, name, value, ...; header lists unchanged. */
+export function flattenHeaders(headers: RawHeaders | HeaderObject | WireHead): RawHeaders {
   if (Array.isArray(headers)) return headers;
+  if (typeof headers === 'string') return headersOfHead(headers);
   const out: RawHeaders = [];
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined) continue;
     if (Array.isArray(value)) for (const item of value) out.push(name, item);
     else out.push(name, String(value));
+  }
+  return out;
+}
+
+function headersOfHead(head: WireHead): RawHeaders {
+  const out: RawHeaders = [];
+  const lines = head.split('\r\n');
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const colon = line.indexOf(':');
+    if (colon <= 0) continue; // the empty lines at the end
+    // Node writes `${name}: ${value}`; a value is never trimmed.
+    out.push(line.slice(0, colon), line.slice(line.charCodeAt(colon + 1) === 0x20 ? colon + 2 : colon + 1));
   }
   return out;
 }

@@ -73,6 +73,24 @@ describe('anyHeaders', () => {
   });
 });
 
+describe('anyHeaders on a wire head', () => {
+  const head = (lines: string[]) => `HTTP/1.1 200 OK\r\n${lines.map((line) => `${line}\r\n`).join('')}\r\n`;
+
+  it('returns the head as it is when no header of it is a secret, whatever the status line or values say', () => {
+    const plain = head(['Content-Type: text/plain', 'X-Note: set-cookie: no, Authorization: no', 'X-Set-Cookie: not this one']);
+    assert.equal(defaults.anyHeaders(plain), plain);
+    assert.equal(defaults.anyHeaders('HTTP/1.1 200 Cookie: in the reason\r\n\r\n'), 'HTTP/1.1 200 Cookie: in the reason\r\n\r\n');
+  });
+
+  it('gives a redacted list when one is, in any case, the design’s names included, values kept byte for byte', () => {
+    assert.deepEqual(defaults.anyHeaders(head(['content-type: text/plain', 'SET-COOKIE: a=1', 'set-cookie: b=2', 'X-Empty: ', 'X-Spaces:  two '])), [
+      'content-type', 'text/plain', 'SET-COOKIE', REDACTED, 'set-cookie', REDACTED, 'X-Empty', '', 'X-Spaces', ' two ',
+    ]);
+    const withDesignNames = createRedactor({ headers: ['X-Team.Key'] });
+    assert.deepEqual(withDesignNames.anyHeaders(head(['x-team.key: k', 'X-TeamAKey: not a pattern'])), ['x-team.key', REDACTED, 'X-TeamAKey', 'not a pattern']);
+  });
+});
+
 describe('HeaderNameSet', () => {
   it('matches case-insensitively and only the names it holds', () => {
     const names = new HeaderNameSet(['X-Api-Key', 'authorization']);

@@ -1,4 +1,4 @@
-import { flattenHeaders, type HeaderObject, type RawHeaders } from './exchange.js';
+import { flattenHeaders, type HeaderObject, type RawHeaders, type WireHead } from './exchange.js';
 
 /**
  * Secrets are removed from an exchange before anything of it is written. Pure functions:
@@ -37,8 +37,8 @@ export interface RedactOptions {
 
 export interface Redactor {
   headers(raw: RawHeaders): RawHeaders;
-  /** A header list or object (`res.getHeaders()`): the same value when nothing needed redacting, else a redacted list. */
-  anyHeaders(headers: RawHeaders | HeaderObject): RawHeaders | HeaderObject;
+  /** A header list, object (`res.getHeaders()`) or wire head: the same value when nothing needed redacting, else a redacted list. */
+  anyHeaders(headers: RawHeaders | HeaderObject | WireHead): RawHeaders | HeaderObject | WireHead;
   url(url: string): string;
 }
 
@@ -48,7 +48,7 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
   const queryNames = lowerSet(DEFAULT_REDACTED_QUERY, options.query);
   const headers = (raw: RawHeaders) => redactHeaders(raw, headerNames);
   const url = (value: string) => redactUrl(value, queryNames);
-  const anyHeaders = (value: RawHeaders | HeaderObject) => (anyNamed(value, headerNames) ? headers(flattenHeaders(value)) : value);
+  const anyHeaders = (value: RawHeaders | HeaderObject | WireHead) => (anyNamed(value, headerNames) ? headers(flattenHeaders(value)) : value);
   return { headers, anyHeaders, url };
 }
 
@@ -61,6 +61,8 @@ export class HeaderNameSet {
   private readonly names: ReadonlySet<string>;
   private readonly lengths = new Uint8Array(256);
   private anyLong = false;
+  /** A header line of one of the names in a wire head: one native scan of the string, nothing built. */
+  private readonly inHead: RegExp;
 
   constructor(names: Iterable<string>) {
     this.names = new Set([...names].map((name) => name.toLowerCase()));
@@ -68,6 +70,13 @@ export class HeaderNameSet {
       if (length < 256) this.lengths[length] = 1;
       else this.anyLong = true;
     }
+    const alternatives = [...this.names].map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    this.inHead = alternatives.length === 0 ? /(?!)/ : new RegExp(`\r\n(?:${alternatives.join('|')}):`, 'i');
+  }
+
+  /** Whether a wire head (see `WireHead`) has a header of one of the names. */
+  namedInHead(head: WireHead): boolean {
+    return this.inHead.test(head);
   }
 
   has(name: string): boolean {
@@ -128,9 +137,10 @@ function decodeName(name: string): string {
   }
 }
 
-/** Whether a header object or list has one of `names`; a list is assumed to need a look. */
-function anyNamed(headers: RawHeaders | HeaderObject, names: HeaderNameSet): boolean {
+/** Whether a header object, list or wire head has one of `names`; a list is assumed to need a look. */
+function anyNamed(headers: RawHeaders | HeaderObject | WireHead, names: HeaderNameSet): boolean {
   if (Array.isArray(headers)) return true;
+  if (typeof headers === 'string') return names.namedInHead(headers);
   for (const name in headers) if (names.has(name)) return true;
   return false;
 }

@@ -38,10 +38,10 @@ export function openSpoolDrain(db: Db, dir: string): SpoolDrain {
     if (records.length === 0) return undefined;
     const ids: number[] = [];
     for (const record of records) {
-      if (record.json === '') continue; // the end of a finished segment: only the position moves
+      if (record.records.length === 0) continue; // the end of a finished segment: only the position moves
       let exchanges;
       try {
-        exchanges = decodeBatch(record.json, record.bodies);
+        exchanges = decodeBatch(record.records, record.bodies);
       } catch {
         skipped++;
         continue;

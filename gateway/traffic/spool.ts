@@ -8,7 +8,8 @@ import { join } from 'node:path';
  * spooled batches into indexed rows later (spool-drain.ts), at low CPU priority: a SQLite row per exchange costs
  * ~15 µs that, on a busy core, would otherwise come out of the requests' time.
  *
- * A record: magic, JSON byte length, bodies byte length (u32 LE each), the batch JSON, the bodies (see encodeBatch).
+ * A record: magic, records byte length, bodies byte length (u32 LE each), the batch's encoded exchanges, the bodies
+ * (see batch.ts).
  * A writer never appends to a segment it did not create, so an incomplete record at the end of a segment that has a
  * successor can only be a torn write (machine crash) and is skipped; at the end of the newest segment it may be one
  * still being written and is read later.
@@ -30,7 +31,8 @@ export interface SpoolPosition {
 }
 
 export interface SpoolRecord {
-  json: string;
+  /** The batch's encoded exchanges (batch.ts); empty for the mark that a finished segment was read to its end. */
+  records: Buffer;
   bodies: Buffer;
   /** The position right after this record. */
   end: SpoolPosition;
@@ -54,8 +56,8 @@ export function listSegments(dir: string): number[] {
 }
 
 export interface SpoolWriter {
-  /** Appends one batch (its JSON text as UTF-8, its bodies); throws on I/O failure (disk full), in which case nothing of it counts as written. */
-  write(text: Uint8Array, bodies: Uint8Array): void;
+  /** Appends one batch (its encoded exchanges, its bodies); throws on I/O failure (disk full), in which case nothing of it counts as written. */
+  write(records: Uint8Array, bodies: Uint8Array): void;
   close(): void;
 }
 
@@ -69,7 +71,7 @@ export function openSpoolWriter(dir: string, segmentBytes = SEGMENT_BYTES): Spoo
   let closed = false;
   const header = Buffer.alloc(HEADER_BYTES);
   return {
-    write(text, bodies) {
+    write(records, bodies) {
       if (closed) throw new Error('the traffic spool is closed');
       if (size >= segmentBytes) {
         closeSync(fd);
@@ -78,13 +80,13 @@ export function openSpoolWriter(dir: string, segmentBytes = SEGMENT_BYTES): Spoo
         size = 0;
       }
       header.writeUInt32LE(MAGIC, 0);
-      header.writeUInt32LE(text.byteLength, 4);
+      header.writeUInt32LE(records.byteLength, 4);
       header.writeUInt32LE(bodies.byteLength, 8);
-      const total = HEADER_BYTES + text.byteLength + bodies.byteLength;
-      let written = writevSync(fd, [header, text, bodies]);
+      const total = HEADER_BYTES + records.byteLength + bodies.byteLength;
+      let written = writevSync(fd, [header, records, bodies]);
       // A regular file takes the whole write unless the disk fills up; finish or fail loudly.
       if (written !== total) {
-        const all = Buffer.concat([header, text, bodies]);
+        const all = Buffer.concat([header, records, bodies]);
         while (written < total) written += writevSync(fd, [all.subarray(written)]);
       }
       size += total;
@@ -124,7 +126,7 @@ export function readSpool(dir: string, from: SpoolPosition, maxBytes: number): S
     if (!hasSuccessor) break;
     // A finished segment: whatever remains of it is a torn tail. Record that the drain may move on.
     if (budget > 0 && records.at(-1)?.end.segment !== segments[i + 1]) {
-      records.push({ json: '', bodies: Buffer.alloc(0), end: { segment: segments[i + 1] as number, offset: 0 } });
+      records.push({ records: Buffer.alloc(0), bodies: Buffer.alloc(0), end: { segment: segments[i + 1] as number, offset: 0 } });
     }
   }
   return records;
@@ -138,15 +140,15 @@ function readRecords(fd: number, segment: number, offset: number, budget: number
   while (position + HEADER_BYTES <= size && used < budget) {
     readSync(fd, header, 0, HEADER_BYTES, position);
     if (header.readUInt32LE(0) !== MAGIC) break;
-    const jsonBytes = header.readUInt32LE(4);
+    const recordBytes = header.readUInt32LE(4);
     const bodyBytes = header.readUInt32LE(8);
-    const end = position + HEADER_BYTES + jsonBytes + bodyBytes;
+    const end = position + HEADER_BYTES + recordBytes + bodyBytes;
     if (end > size) break;
-    const data = Buffer.allocUnsafe(jsonBytes + bodyBytes);
+    const data = Buffer.allocUnsafe(recordBytes + bodyBytes);
     readSync(fd, data, 0, data.length, position + HEADER_BYTES);
     out.push({
-      json: data.toString('utf8', 0, jsonBytes),
-      bodies: data.subarray(jsonBytes),
+      records: data.subarray(0, recordBytes),
+      bodies: data.subarray(recordBytes),
       end: { segment, offset: end },
     });
     used += end - position;

@@ -119,8 +119,8 @@ export async function openSpooledTrafficLog(file: string, options: SpooledTraffi
     const count = batch.length;
     if (count === 0) return;
     try {
-      const { text, bodies } = batch.take();
-      spool.write(text, bodies);
+      const { records, bodies } = batch.take();
+      spool.write(records, bodies);
     } catch (error) {
       counts.dropped += count;
       onError(error instanceof Error ? error.message : String(error), count);
