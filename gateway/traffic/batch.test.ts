@@ -158,6 +158,14 @@ describe('spool batches', () => {
     }
   });
 
+  it('refuse to decode a batch whose records hold fields of the wrong type, rather than write them', () => {
+    // MessagePack encodes a small BigInt; the database would refuse it as a timing.
+    const { records, bodies } = encodeBatch([sampleExchange(1, { policyTimings: [{ id: 'x', ms: 1n as unknown as number }] })]);
+    assert.throws(() => decodeBatch(records, bodies), /damaged/);
+    const cut = encodeBatch([sampleExchange(1)]);
+    assert.throws(() => decodeBatch(cut.records.subarray(0, cut.records.length - 3), cut.bodies));
+  });
+
   it('leave the batch as it was when an exchange cannot be encoded', () => {
     const encoder = new BatchEncoder();
     const kept = sampleExchange(1, { responseBody: { bytes: Buffer.from('kept'), size: 4 } });

@@ -47,6 +47,18 @@ test('an exchange that cannot be encoded is dropped and reported; the ones aroun
   assert.equal(errors[0]![1], 1);
 });
 
+test('exchanges ended in a turn of the event loop are spooled one batch window after it, without a close', async () => {
+  const log = await openSpooledTrafficLog(join(dir, 'traffic.db'), { batchMs: 5 });
+  for (let i = 0; i < 3; i++) log.append(sampleExchange(i));
+  assert.equal(log.stats().spooled, 0, 'encoded at the end of the turn, spooled after the window');
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(log.stats().spooled, 3, 'what a kill -9 could lose is one turn and one window');
+  log.append(sampleExchange(3));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(log.stats().spooled, 4);
+  await log.close();
+});
+
 test('a change of redacted names applies to exchanges appended after it', async () => {
   const file = join(dir, 'traffic.db');
   const log = await openSpooledTrafficLog(file, { batchMs: 5, redact: { headers: ['x-old-key'] } });

@@ -7,9 +7,9 @@ import { createRedactor, type RedactOptions } from './redact.js';
 import { openSpoolWriter, spoolDirFor } from './spool.js';
 
 /**
- * The traffic log as the gateway uses it. On the request path each ended exchange is redacted and encoded into the
- * current batch (batch.ts); every `batchMs` the event loop appends the batch to the spool (spool.ts) in one write, and
- * from then on it survives a crash of the process. The worker is messaged only when it waits for work
+ * The traffic log as the gateway uses it. The exchanges that ended in a turn of the event loop are redacted and
+ * encoded into the current batch (batch.ts) at the end of that turn; every `batchMs` the event loop appends the batch
+ * to the spool (spool.ts) in one write, and from then on it survives a crash of the process. The worker is messaged only when it waits for work
  * (drain-signal.ts). The log's worker thread (log-worker.ts), at the lowest CPU priority, drains the spool into
  * indexed SQLite rows and acknowledges them (`onCommitted`); while the event loop is saturated it drains only a step
  * every 2 s (loop-load.ts), so under load the CPU goes to requests first and the inspector's view of the
@@ -36,7 +36,7 @@ export type WorkerReply =
   | { type: 'closed'; backlog: number };
 
 export interface SpooledTrafficLogOptions {
-  /** Longest an exchange waits before it is spooled: what a `kill -9` can lose. Default 10 ms. */
+  /** Longest an exchange waits before it is spooled, after the turn of the event loop it ended in: what a `kill -9` can lose. Default 10 ms. */
   batchMs?: number;
   redact?: RedactOptions;
   /** How long `close()` lets the worker drain the spool before it stops (the rest waits for the next open). Default 3 s. */
@@ -59,7 +59,7 @@ export interface SpooledTrafficLogStats {
 }
 
 export interface SpooledTrafficLog {
-  /** Redacts and encodes an exchange into the current batch; the exchange itself is not kept. */
+  /** Queues an exchange to be redacted and encoded into the current batch at the end of this turn of the event loop. */
   append(exchange: Exchange): void;
   /** Secret names to redact from now on (a reloaded design may name others). */
   setRedaction(redact: RedactOptions): void;
@@ -116,6 +116,7 @@ export async function openSpooledTrafficLog(file: string, options: SpooledTraffi
 
   const write = () => {
     timer = undefined;
+    encodeEnded();
     const count = batch.length;
     if (count === 0) return;
     try {
@@ -131,24 +132,45 @@ export async function openSpooledTrafficLog(file: string, options: SpooledTraffi
     if (wake.needsWake()) worker.postMessage({ type: 'spooled' } satisfies WorkerRequest);
   };
 
+  // Exchanges that ended in this turn of the event loop, encoded together at its end (setImmediate), after the
+  // turn's responses were written: in a tight loop the encoder's code and data stay warm, where one exchange at a time
+  // between requests found them cold (msgpackr's `pack`: 0.50 against 0.84 µs per exchange in `perf`). Held for less
+  // than a turn, they rarely live through a young-generation GC.
+  const ended: Exchange[] = [];
+  let encodeScheduled = false;
+  const encodeEnded = () => {
+    for (let i = 0; i < ended.length; i++) {
+      try {
+        batch.add(ended[i] as Exchange, redactor);
+      } catch (error) {
+        counts.dropped++;
+        onError(error instanceof Error ? error.message : String(error), 1);
+      }
+    }
+    ended.length = 0;
+  };
+  const endOfTurn = () => {
+    encodeScheduled = false;
+    encodeEnded();
+    if (!timer && batch.length > 0) {
+      timer = setTimeout(write, batchMs);
+      timer.unref();
+    }
+  };
+
   return {
     append(exchange) {
       if (closing) return;
       counts.appended++;
-      try {
-        batch.add(exchange, redactor);
-      } catch (error) {
-        counts.dropped++;
-        onError(error instanceof Error ? error.message : String(error), 1);
-        return;
-      }
-      if (!timer) {
-        timer = setTimeout(write, batchMs);
-        timer.unref();
+      ended.push(exchange);
+      if (!encodeScheduled) {
+        encodeScheduled = true;
+        setImmediate(endOfTurn);
       }
     },
     setRedaction(redact) {
-      // Exchanges already added were redacted under the old names when they were added.
+      // Exchanges that ended before are redacted under the old names.
+      encodeEnded();
       redactor = createRedactor(redact);
     },
     close() {
