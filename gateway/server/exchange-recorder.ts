@@ -54,7 +54,6 @@ export class ExchangeRecorder {
     private readonly bodyLimit: number,
   ) {
     res.recorder = this;
-    res.on('close', onResponseClose);
   }
 
   /** Observe a request body that streams through (proxy mode) without consuming it; nothing to do without one. */
@@ -120,7 +119,7 @@ export class ExchangeRecorder {
   }
 }
 
-const { write, end } = ServerResponse.prototype;
+const { write, end, emit } = ServerResponse.prototype;
 
 // Node's `end` does not go through `write`, so each chunk is seen once.
 RecordedResponse.prototype.write = function recordingWrite(this: RecordedResponse, chunk: unknown, encoding?: unknown, callback?: unknown) {
@@ -151,9 +150,20 @@ function responseHeaders(res: ServerResponse): WireHead | HeaderObject {
   return typeof head === 'string' && head.length > 0 ? head : res.getHeaders();
 }
 
-function onResponseClose(this: RecordedResponse): void {
-  this.recorder?.done();
-}
+/**
+ * The response's end, finished or aborted: Node emits 'close' on every response, once (`emitCloseNT`). Seen here
+ * rather than through a listener added to each response, which cost an entry in its event table and the removal.
+ */
+RecordedResponse.prototype.emit = function recordingEmit(this: RecordedResponse, event: string | symbol): boolean {
+  if (event === 'close') {
+    const recorder = this.recorder;
+    this.recorder = undefined; // once, whatever emits 'close' again
+    recorder?.done();
+  }
+  // `arguments` as they came: V8 passes them on without building an array.
+  // eslint-disable-next-line prefer-rest-params
+  return emit.apply(this, arguments as unknown as Parameters<typeof emit>);
+} as RecordedResponse['emit'];
 
 function tap(stream: Readable, limit: number): BodyCapture {
   const capture = new BodyCapture(limit);

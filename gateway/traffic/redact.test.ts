@@ -93,9 +93,13 @@ describe('anyHeaders on a wire head', () => {
 
 describe('HeaderNameSet', () => {
   it('matches case-insensitively and only the names it holds', () => {
-    const names = new HeaderNameSet(['X-Api-Key', 'authorization']);
-    for (const name of ['x-api-key', 'X-API-KEY', 'Authorization', 'AUTHORIZATION']) assert.equal(names.has(name), true, name);
-    for (const name of ['x-api-kez', 'x-api-keys', 'authorisation', '', 'accept']) assert.equal(names.has(name), false, name);
+    const names = new HeaderNameSet(['X-Api-Key', 'authorization', 'set-cookie', '-odd']);
+    for (const name of ['x-api-key', 'X-API-KEY', 'Authorization', 'AUTHORIZATION', 'Set-Cookie', 'SET-COOKIE', '-ODD']) assert.equal(names.has(name), true, name);
+    // Same length and first letter, or same length only (Connection, User-Agent: 10, like set-cookie).
+    for (const name of ['x-api-kez', 'x-api-keys', 'authorisation', '', 'accept', 'Connection', 'User-Agent', 'set-cookiz', '_odd', '@odd']) {
+      assert.equal(names.has(name), false, name);
+    }
+    assert.equal(new HeaderNameSet(['']).has(''), true);
   });
 });
 

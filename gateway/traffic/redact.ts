@@ -53,25 +53,33 @@ export function createRedactor(options: RedactOptions = {}): Redactor {
 }
 
 /**
- * Header names matched case-insensitively. Most headers of an exchange are none of them, and a name of a length no
- * listed name has is passed over without being lower-cased (a new string for every mixed-case name) and looked up:
- * the log checks every header of every exchange.
+ * Header names matched case-insensitively. Most headers of an exchange are none of them, and a name whose length and
+ * first letter no listed name has is passed over without being lower-cased (a new string for every mixed-case name)
+ * and looked up: the log checks every header of every exchange, and a length alone lets common names through
+ * (`Connection` and `User-Agent` have the length of `set-cookie`).
  */
 export class HeaderNameSet {
   private readonly names: ReadonlySet<string>;
-  private readonly lengths = new Uint8Array(256);
+  /** Per name length below 256: a bit per first letter a–z (any case), bit 26 for any other first character. */
+  private readonly firsts = new Int32Array(256);
   private anyLong = false;
   /** A header line of one of the names in a wire head: one native scan of the string, nothing built. */
   private readonly inHead: RegExp;
 
   constructor(names: Iterable<string>) {
     this.names = new Set([...names].map((name) => name.toLowerCase()));
-    for (const { length } of this.names) {
-      if (length < 256) this.lengths[length] = 1;
+    for (const name of this.names) {
+      if (name.length < 256) this.firsts[name.length]! |= firstBit(name);
       else this.anyLong = true;
     }
     const alternatives = [...this.names].map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
     this.inHead = alternatives.length === 0 ? /(?!)/ : new RegExp(`\r\n(?:${alternatives.join('|')}):`, 'i');
+  }
+
+  has(name: string): boolean {
+    const length = name.length;
+    if (length < 256 ? (this.firsts[length]! & firstBit(name)) === 0 : !this.anyLong) return false;
+    return this.names.has(name.toLowerCase());
   }
 
   /** Whether a wire head (see `WireHead`) has a header of one of the names. */
@@ -79,11 +87,6 @@ export class HeaderNameSet {
     return this.inHead.test(head);
   }
 
-  has(name: string): boolean {
-    const length = name.length;
-    if (length < 256 ? this.lengths[length] === 0 : !this.anyLong) return false;
-    return this.names.has(name.toLowerCase());
-  }
 }
 
 /**
@@ -143,6 +146,11 @@ function anyNamed(headers: RawHeaders | HeaderObject | WireHead, names: HeaderNa
   if (typeof headers === 'string') return names.namedInHead(headers);
   for (const name in headers) if (names.has(name)) return true;
   return false;
+}
+
+function firstBit(name: string): number {
+  const lower = name.charCodeAt(0) | 0x20; // ASCII letters to lower case; other characters land outside a–z
+  return lower >= 0x61 && lower <= 0x7a ? 1 << (lower - 0x61) : 1 << 26;
 }
 
 function lowerSet(defaults: readonly string[], extra: readonly string[] = []): ReadonlySet<string> {
