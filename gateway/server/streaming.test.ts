@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { createServer, request } from 'node:http';
+import { createServer, request, type ServerResponse } from 'node:http';
 import { startTestGateway } from '../test-support/gateway.js';
+import { flattenHeaders } from '../traffic/exchange.js';
 
 const MB = 1024 * 1024;
 
@@ -62,6 +63,57 @@ paths:
     await new Promise<void>((resolve) => {
       counting.closeAllConnections();
       counting.close(() => resolve());
+    });
+  }
+});
+
+test('a client that hangs up mid-response is logged once, with the head it got and why the exchange ended', async () => {
+  // An upstream that sends its head and a first chunk, then holds the rest.
+  const held: ServerResponse[] = [];
+  const slow = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.write('first part;');
+    held.push(res);
+  });
+  await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+  const port = (slow.address() as { port: number }).port;
+  const gw = await startTestGateway({
+    'api.yaml': `openapi: 3.1.0
+info: { title: aborts, version: '1' }
+x-portico: { upstreams: { slow: { url: 'http://127.0.0.1:${port}', timeout: 30s } } }
+paths:
+  /held:
+    get:
+      x-portico: { upstream: slow }
+      responses: { '200': { description: ok } }
+`,
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const req = request(`${gw.url}/held`, (res) => {
+        res.once('data', () => {
+          req.destroy(); // hang up after the first chunk
+          resolve();
+        });
+      });
+      req.on('error', () => undefined);
+      req.on('close', resolve);
+      setTimeout(() => reject(new Error('no first chunk')), 5_000).unref();
+      req.end();
+    });
+    const [logged] = await gw.logged(1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(gw.exchanges.length, 1, 'logged once');
+    assert.equal(logged!.status, 200);
+    assert.ok(logged!.error, 'the log says why the exchange ended early');
+    assert.deepEqual(flattenHeaders(logged!.responseHeaders).slice(0, 2), ['content-type', 'text/plain']);
+    assert.equal(logged!.responseBody?.bytes.toString(), 'first part;');
+  } finally {
+    await gw.close();
+    for (const res of held) res.destroy();
+    await new Promise<void>((resolve) => {
+      slow.closeAllConnections();
+      slow.close(() => resolve());
     });
   }
 });

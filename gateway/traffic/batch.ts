@@ -10,6 +10,7 @@ import type { Redactor } from './redact.js';
  * (docs/logging-cost.md, ninth session). Batches spooled as JSON by earlier versions (text starting with `[`) still
  * decode.
  */
+
 /** A body: offset and length of its kept bytes in the batch's buffer, full size, SHA-256 when the bytes were cut. */
 type BodyRecord = [offset: number, length: number, size: number, sha256?: string];
 
@@ -59,6 +60,12 @@ const JSON_BATCH_START = 0x5b; // '['
 const packr = new Packr({ useRecords: false });
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: false });
 
+/** A batch as the spool writes it. Both are views of buffers the encoder reuses for its next batch. */
+export interface EncodedBatch {
+  records: Uint8Array;
+  bodies: Uint8Array;
+}
+
 /**
  * Builds a spool batch as exchanges end: each is redacted and encoded when it is added, its record written into the
  * batch's records buffer and its bodies into the bodies buffer, both reused from batch to batch. Nothing of an
@@ -66,12 +73,6 @@ const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: false });
  * young-generation GC in the batch window (`--trace-gc-nvp`: 110 KB more per scavenge, ~0.9 µs per request), and
  * held encodings were then joined and copied once more (~0.3 µs per request in `perf`; docs/logging-cost.md).
  */
-/** A batch as the spool writes it. Both are views of buffers the encoder reuses for its next batch. */
-export interface EncodedBatch {
-  records: Uint8Array;
-  bodies: Uint8Array;
-}
-
 export class BatchEncoder {
   private count = 0;
   private records = Buffer.allocUnsafe(FIRST_RECORDS_BYTES);
