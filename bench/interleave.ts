@@ -87,10 +87,12 @@ export interface Contenders {
 
 /**
  * Pairs per pair of processes. Under this load a Node 20 server, logging or not, turns ~10 % slower for good after
- * ~100 s (`process.nextTick` deoptimised and re-optimised: bench/README.md); whichever got there first
- * skewed every later pair, so fresh processes take over well before.
+ * ~100 s (`process.nextTick` deoptimised and re-optimised: bench/README.md); whichever got there first skewed every
+ * later pair, so fresh processes take over well before. And a process keeps its speed for its life: two gateways of
+ * the same build, interleaved, differed by up to 7 % in event-loop CPU per request through a whole block of pairs
+ * (an A/A run read 0.91 with 12 pairs per start, and 1.01 the next time), so more, shorter blocks average that out.
  */
-export const PAIRS_PER_START = 12;
+export const PAIRS_PER_START = 4;
 
 export async function interleave(
   start: () => Promise<Contenders>,
