@@ -1,11 +1,27 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { createServer, request, type ServerResponse } from 'node:http';
+import { createServer, request } from 'node:http';
 import { startTestGateway } from '../test-support/gateway.js';
+import { startUpstream } from '../test-support/upstream.js';
 import { flattenHeaders } from '../traffic/exchange.js';
 
 const MB = 1024 * 1024;
+
+/** A gateway, logging on, with one operation proxied to `upstreamUrl`. */
+function gatewayProxying(upstreamUrl: string, method: 'get' | 'post', path: string) {
+  return startTestGateway({
+    'api.yaml': `openapi: 3.1.0
+info: { title: streaming, version: '1' }
+x-portico: { upstreams: { backend: { url: '${upstreamUrl}', timeout: 30s } } }
+paths:
+  ${path}:
+    ${method}:
+      x-portico: { upstream: backend }
+      responses: { '200': { description: ok } }
+`,
+  });
+}
 
 test('a 200 MB upload streams through the whole gateway with logging on, in bounded memory, logged with full size and hash', async () => {
   // An upstream that counts what streams in, and keeps none of it.
@@ -16,17 +32,7 @@ test('a 200 MB upload streams through the whole gateway with logging on, in boun
   });
   await new Promise<void>((resolve) => counting.listen(0, '127.0.0.1', resolve));
   const port = (counting.address() as { port: number }).port;
-  const gw = await startTestGateway({
-    'api.yaml': `openapi: 3.1.0
-info: { title: streaming, version: '1' }
-x-portico: { upstreams: { sink: { url: 'http://127.0.0.1:${port}', timeout: 30s } } }
-paths:
-  /upload:
-    post:
-      x-portico: { upstream: sink }
-      responses: { '200': { description: ok } }
-`,
-  });
+  const gw = await gatewayProxying(`http://127.0.0.1:${port}`, 'post', '/upload');
   try {
     const chunk = Buffer.alloc(64 * 1024, 7);
     const total = 200 * MB;
@@ -69,25 +75,11 @@ paths:
 
 test('a client that hangs up mid-response is logged once, with the head it got and why the exchange ended', async () => {
   // An upstream that sends its head and a first chunk, then holds the rest.
-  const held: ServerResponse[] = [];
-  const slow = createServer((_req, res) => {
+  const slow = await startUpstream((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.write('first part;');
-    held.push(res);
   });
-  await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
-  const port = (slow.address() as { port: number }).port;
-  const gw = await startTestGateway({
-    'api.yaml': `openapi: 3.1.0
-info: { title: aborts, version: '1' }
-x-portico: { upstreams: { slow: { url: 'http://127.0.0.1:${port}', timeout: 30s } } }
-paths:
-  /held:
-    get:
-      x-portico: { upstream: slow }
-      responses: { '200': { description: ok } }
-`,
-  });
+  const gw = await gatewayProxying(slow.url, 'get', '/held');
   try {
     await new Promise<void>((resolve, reject) => {
       const req = request(`${gw.url}/held`, (res) => {
@@ -110,10 +102,6 @@ paths:
     assert.equal(logged!.responseBody?.bytes.toString(), 'first part;');
   } finally {
     await gw.close();
-    for (const res of held) res.destroy();
-    await new Promise<void>((resolve) => {
-      slow.closeAllConnections();
-      slow.close(() => resolve());
-    });
+    await slow.close();
   }
 });
