@@ -203,7 +203,8 @@ function fromRecord(r: Record, view: (offset: number, length: number) => Buffer)
     gatewayMs: r[10] / 1000,
     clientAddress: r[11],
     requestHeaders: r[16],
-    responseHeaders: r[17] instanceof Map ? headerList(r[17]) : typeof r[17] === 'string' ? flattenHeaders(r[17]) : r[17],
+    // A header object comes back as a Map (see `unpackr`), a wire head as a string: both as the header list they hold.
+    responseHeaders: r[17] instanceof Map ? flattenHeaders(Object.fromEntries(r[17]) as HeaderObject) : typeof r[17] === 'string' ? flattenHeaders(r[17]) : r[17],
   };
   if (r[4] !== null) exchange.route = r[4];
   if (r[5] !== null) exchange.operationId = r[5];
@@ -238,17 +239,6 @@ const FIELD_CHECKS: readonly ((v: unknown) => boolean)[] = [
 
 function isRecord(item: unknown): item is Record {
   return Array.isArray(item) && item.length === FIELD_CHECKS.length && FIELD_CHECKS.every((check, i) => check(item[i]));
-}
-
-/** A header object that MessagePack gave back as a `Map`, as name, value, name, value, ... */
-function headerList(headers: Map<string, HeaderObject[string]>): RawHeaders {
-  const out: RawHeaders = [];
-  for (const [name, value] of headers) {
-    if (value === undefined) continue;
-    if (Array.isArray(value)) for (const item of value) out.push(name, item);
-    else out.push(name, String(value));
-  }
-  return out;
 }
 
 /** An object MessagePack gave back as a `Map` (JSON batches give objects). */
