@@ -166,6 +166,34 @@ describe('spool batches', () => {
     assert.throws(() => decodeBatch(cut.records.subarray(0, cut.records.length - 3), cut.bodies));
   });
 
+  it('encode the exchanges of a turn as one message, between single ones, and decode them all in order', () => {
+    const encoder = new BatchEncoder();
+    const body = (text: string) => ({ bytes: Buffer.from(text), size: text.length });
+    const turn = [sampleExchange(2, { responseBody: body('two') }), sampleExchange(3), sampleExchange(4, { requestBody: body('four') })];
+    encoder.add(sampleExchange(1, { responseBody: body('one') }));
+    encoder.addAll(turn, undefined, () => assert.fail('nothing fails'));
+    encoder.addAll([], undefined, () => assert.fail('nothing to add'));
+    encoder.add(sampleExchange(5));
+    assert.equal(encoder.length, 5);
+    const { records, bodies } = encoder.take();
+    assert.deepEqual(decodeBatch(records, bodies).map(plain), [sampleExchange(1, { responseBody: body('one') }), ...turn, sampleExchange(5)].map(plain));
+  });
+
+  it('leave out only the exchange of a turn that cannot be encoded', () => {
+    const encoder = new BatchEncoder();
+    const kept = [sampleExchange(1, { responseBody: { bytes: Buffer.from('kept'), size: 4 } }), sampleExchange(3)];
+    const broken = sampleExchange(2, { responseBody: { bytes: Buffer.from('lost'), size: 4 }, policyTimings: [{ id: 'x', ms: 2n ** 70n as unknown as number }] });
+    const failures: unknown[] = [];
+    encoder.addAll([kept[0]!, broken, kept[1]!], undefined, (error) => failures.push(error));
+    assert.equal(failures.length, 1);
+    assert.match(String(failures[0]), /too large/);
+    assert.equal(encoder.length, 2);
+    const { records, bodies } = encoder.take();
+    const keptBytes = kept.reduce((sum, e) => sum + (e.requestBody?.bytes.length ?? 0) + (e.responseBody?.bytes.length ?? 0), 0);
+    assert.equal(bodies.length, keptBytes, 'the broken exchange left no body bytes behind');
+    assert.deepEqual(decodeBatch(records, bodies).map(plain), kept.map(plain));
+  });
+
   it('leave the batch as it was when an exchange cannot be encoded', () => {
     const encoder = new BatchEncoder();
     const kept = sampleExchange(1, { responseBody: { bytes: Buffer.from('kept'), size: 4 } });

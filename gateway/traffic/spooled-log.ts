@@ -138,15 +138,12 @@ export async function openSpooledTrafficLog(file: string, options: SpooledTraffi
   // than a turn, they rarely live through a young-generation GC.
   const ended: Exchange[] = [];
   let encodeScheduled = false;
+  const dropOne = (error: unknown) => {
+    counts.dropped++;
+    onError(error instanceof Error ? error.message : String(error), 1);
+  };
   const encodeEnded = () => {
-    for (let i = 0; i < ended.length; i++) {
-      try {
-        batch.add(ended[i] as Exchange, redactor);
-      } catch (error) {
-        counts.dropped++;
-        onError(error instanceof Error ? error.message : String(error), 1);
-      }
-    }
+    batch.addAll(ended, redactor, dropOne);
     ended.length = 0;
   };
   const endOfTurn = () => {
