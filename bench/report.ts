@@ -1,4 +1,4 @@
-import { median, type InterleavedResult } from './interleave.js';
+import { disturbed, median, type Round, type SideBySideResult, type SideMeasure } from './side-by-side.js';
 import type { LoadResult, Probe } from './load.js';
 
 /** The bench's results: the table, the target checks, and the JSON written to bench/results/latest.json. */
@@ -46,42 +46,40 @@ const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined
 const ms = (n: number) => (n < 1 ? '<1' : n.toFixed(0));
 const fmt = (n: number | undefined, digits = 2) => (n === undefined ? '–' : n.toFixed(digits));
 
-/** A ratio target: the median of the interleaved pairs' ratios when they ran, else the two separate runs' ratio. */
-function interleavedCheck(label: string, interleaved: InterleavedResult | undefined, separate: number | undefined, names: [base: string, candidate: string], about?: string): Target {
+/** A ratio target: the median of the side-by-side rounds' ratios when they ran, else the two separate runs' ratio. */
+function sideBySideCheck(label: string, result: SideBySideResult | undefined, separate: number | undefined, names: [base: string, candidate: string], about?: string): Target {
   const tail = about === undefined ? '' : `; ${about}`;
-  // Pairs during which other processes took CPU are left out, unless that would leave fewer than half of them.
-  const undisturbed = interleaved ? interleaved.ratios.filter((_, i) => !interleaved.disturbed[i]) : [];
-  const counted = interleaved && undisturbed.length >= interleaved.ratios.length / 2 ? undisturbed : (interleaved?.ratios ?? []);
-  const value = interleaved ? median(counted) : separate;
-  if (!interleaved || value === undefined) return { label, ...(value !== undefined && { value, met: value >= 0.9 }), target: '≥ 0.9', note: `one run each${tail}` };
-  const list = interleaved.ratios.map((r, i) => `${r.toFixed(2)}${interleaved.disturbed[i] ? '*' : ''}`).join(', ');
-  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-  const loop =
-    median(interleaved.baseLoopUs) !== undefined
-      ? `; event loop µs/request, median: ${names[0]} ${median(interleaved.baseLoopUs)!.toFixed(1)}, ${names[1]} ${median(interleaved.candidateLoopUs)!.toFixed(1)}`
-      : '';
-  const unquiet = interleaved.notQuiet > 0 ? `; ${interleaved.notQuiet} turns began before both were quiet (15 s waited): NOT COMPARABLE` : '';
-  const left = interleaved.ratios.length - undisturbed.length;
-  const disturbed =
-    left === 0
-      ? ''
-      : counted === undisturbed
-        ? `; ${left} pairs disturbed by other processes (*) left out`
-        : `; ${left} pairs disturbed by other processes, too many to leave out: NOT COMPARABLE`;
+  const rounds = result?.rounds ?? [];
+  // Rounds during which other processes took CPU are left out, unless that would leave fewer than half of them.
+  const undisturbed = rounds.filter((r) => !disturbed(r));
+  const counted = undisturbed.length >= rounds.length / 2 ? undisturbed : rounds;
+  const value = result ? median(counted.map((r) => r.ratio)) : separate;
+  if (!result || value === undefined) return { label, ...(value !== undefined && { value, met: value >= 0.9 }), target: '≥ 0.9', note: `one run each${tail}` };
+  const list = rounds.map((r) => `${r.ratio.toFixed(2)}${disturbed(r) ? '*' : ''}`).join(', ');
+  // All counted rounds as one: CPU per request over all their requests.
+  const pooled = (pick: (r: Round) => SideMeasure) => {
+    const sides = counted.map(pick);
+    return sides.reduce((sum, s) => sum + s.processUs * s.requests, 0) / sides.reduce((sum, s) => sum + s.requests, 0);
+  };
+  const loop = `; event loop µs/request, median: ${names[0]} ${median(counted.map((r) => r.base.loopUs))!.toFixed(1)}, ${names[1]} ${median(counted.map((r) => r.candidate.loopUs))!.toFixed(1)}`;
+  const unquiet = result.notQuiet > 0 ? `; ${result.notQuiet} rounds began before both were quiet (15 s waited): NOT COMPARABLE` : '';
+  const left = rounds.length - undisturbed.length;
+  const disturbedNote =
+    left === 0 ? '' : counted === undisturbed ? `; ${left} rounds disturbed by other processes (*) left out` : `; ${left} rounds disturbed by other processes, too many to leave out: NOT COMPARABLE`;
   return {
     label,
     value,
-    // Too many disturbed pairs: no verdict. (A disturbed load generator lets both servers idle, which pulls ratios to 1.)
-    ...(counted === undisturbed && { met: value >= 0.9 }),
+    // Too many disturbed rounds, or rounds that did not start quiet: no verdict.
+    ...(counted === undisturbed && result.notQuiet === 0 && { met: value >= 0.9 }),
     target: '≥ 0.9',
-    note: `median of ${counted.length} interleaved pairs (${list})${disturbed}; all turns together ${(sum(interleaved.candidateRps) / sum(interleaved.baseRps)).toFixed(2)}${loop}${unquiet}${tail}`,
+    note: `median of ${counted.length} side-by-side rounds (${list})${disturbedNote}; all rounds together ${(pooled((r) => r.base) / pooled((r) => r.candidate)).toFixed(2)}${loop}${unquiet}${tail}`,
   };
 }
 
 export function targets(
   rows: CaseRow[],
   startups: StartupResult[],
-  extra: { interleavedLogging?: InterleavedResult | undefined; interleavedProxy?: InterleavedResult | undefined } = {},
+  extra: { logging?: SideBySideResult | undefined; proxy?: SideBySideResult | undefined; aa?: boolean } = {},
 ): Target[] {
   const get = (id: CaseId) => rows.find((r) => r.id === id);
   const check = (label: string, value: number | undefined, target: string, ok: (v: number) => boolean, note?: string): Target => ({
@@ -93,14 +91,20 @@ export function targets(
   const prism = get('prism');
   const design = startups.find((s) => s.name === 'medium design');
   return [
-    interleavedCheck('proxy no-policy / bare http-proxy', extra.interleavedProxy, ratio(rps(get('portico-off')), rps(get('bare'))), ['bare', 'portico']),
-    interleavedCheck(
-      'logging on / logging off (the whole gateway on one core)',
-      extra.interleavedLogging,
-      ratio(rps(get('portico-log')), rps(get('portico-off'))),
-      ['off', 'on'],
-      "the log's worker drains the spool at nice 19 on the same core, one step every 2 s while the event loop is saturated: the requests come first",
-    ),
+    sideBySideCheck('proxy no-policy / bare http-proxy', extra.proxy, ratio(rps(get('portico-off')), rps(get('bare'))), ['bare', 'portico']),
+    extra.aa
+      ? {
+          ...sideBySideCheck('A/A CONTROL: logging on / logging on, the same build on both sides', extra.logging, undefined, ['A', 'B']),
+          target: 'reference ≈ 1.00',
+          met: undefined,
+        }
+      : sideBySideCheck(
+          'logging on / logging off (the whole gateway on one core)',
+          extra.logging,
+          ratio(rps(get('portico-log')), rps(get('portico-off'))),
+          ['off', 'on'],
+          "the log's worker drains the spool at nice 19 on the same core, one step every 2 s while the event loop is saturated: the requests come first",
+        ),
     {
       label: "logging on / logging off (log worker on the load's core)",
       ...optional(ratio(rps(get('portico-log-own-core')), rps(get('portico-off')))),

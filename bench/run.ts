@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
-import { interleave, PAIRS_PER_START, type Contender, type InterleavedResult } from './interleave.js';
+import { ROUNDS_PER_START, sideBySide, type Contender, type SideBySideResult } from './side-by-side.js';
 import { measure, probe, warmUp, type LoadSettings } from './load.js';
 import { cpuUtilization, foreignCpus, sampleCpu, stolenCpus, topOthers } from './noise.js';
 import { findNginx, startNginx } from './nginx.js';
@@ -34,11 +34,12 @@ const settings: LoadSettings = {
   connections: positive('BENCH_CONNECTIONS', 50),
   pipelining: 1,
 };
-// Logging on / off, interleaved (interleave.ts): this many pairs of turns of BENCH_TURN_SECONDS each.
-const PAIRS = Math.round(positive('BENCH_PAIRS', 16, true));
-const turnSettings: LoadSettings = { ...settings, seconds: positive('BENCH_TURN_SECONDS', 1) };
-let interleavedLogging: InterleavedResult | undefined;
-let interleavedProxy: InterleavedResult | undefined;
+// Logging on / off and Portico / bare http-proxy, side by side (side-by-side.ts): this many rounds of BENCH_ROUND_SECONDS each.
+const ROUNDS = Math.round(positive('BENCH_ROUNDS', 16, true));
+const roundSettings: LoadSettings = { ...settings, seconds: positive('BENCH_ROUND_SECONDS', 3) };
+let sideBySideLogging: SideBySideResult | undefined;
+let sideBySideProxy: SideBySideResult | undefined;
+const AA = process.env.BENCH_AA === '1';
 // Read before pinning this process, which narrows what availableParallelism() reports.
 const CPUS = availableParallelism();
 // Pinning (Linux, ≥ 2 CPUs): the system under test alone on the last CPU; load generator and upstream on the others.
@@ -293,9 +294,9 @@ async function main(): Promise<void> {
         return foreign === undefined ? undefined : foreign + (stolenCpus(before, after) ?? 0);
       };
     };
-    /** Two servers started afresh (every PAIRS_PER_START pairs), warmed up, then measured in turns. */
-    const runInterleaved = async (title: string, startBoth: (n: number) => Promise<[Contender & { child: Child }, Contender & { child: Child }]>) => {
-      process.stdout.write(`- ${title}, both running, interleaved: ${PAIRS} pairs of ${turnSettings.seconds} s turns, fresh processes every ${PAIRS_PER_START} pairs\n`);
+    /** Two servers started afresh (every ROUNDS_PER_START rounds), warmed up, then measured side by side. */
+    const runSideBySide = async (title: string, startBoth: (n: number) => Promise<[Contender & { child: Child }, Contender & { child: Child }]>) => {
+      process.stdout.write(`- ${title}, side by side on one CPU, ${settings.connections / 2} connections each: ${ROUNDS} rounds of ${roundSettings.seconds} s, fresh processes every ${ROUNDS_PER_START} rounds\n`);
       let starts = 0;
       const startContenders = async () => {
         const [base, candidate] = await startBoth(++starts);
@@ -303,7 +304,7 @@ async function main(): Promise<void> {
         return { base, candidate, stop: () => Promise.all([stop(base.child), stop(candidate.child)]).then(() => undefined) };
       };
       try {
-        return await interleave(startContenders, PAIRS, turnSettings, foreignCpu, (line) => process.stdout.write(line));
+        return await sideBySide(startContenders, ROUNDS, roundSettings, foreignCpu, (line) => process.stdout.write(line));
       } catch (error) {
         process.stdout.write(`  failed: ${(error as Error).message}\n`);
         return undefined;
@@ -311,17 +312,18 @@ async function main(): Promise<void> {
     };
     const contender = (label: string, g: Running) => ({ label, url: `${g.url}/items`, pid: g.child.proc.pid, child: g.child });
     const proxyArgs = (name: string, log: boolean) => [join(FIXTURES, 'proxy.yaml'), '--port', '0', '--upstream', upstreamUrl, ...(log ? [] : ['--no-log']), '--data', dataDir(name)];
-    if (wanted('bare') && wanted('portico-off') && PAIRS > 0) {
-      interleavedProxy = await runInterleaved('bare http-proxy and portico (no policies, logging off)', async (n) => [
+    if (wanted('bare') && wanted('portico-off') && ROUNDS > 0) {
+      sideBySideProxy = await runSideBySide('bare http-proxy and portico (no policies, logging off)', async (n) => [
         contender('bare', await startNode('bare http-proxy', join(BENCH, 'bare-proxy.mjs'), [upstreamUrl], /listening on (http:\/\/\S+)/)),
-        contender('portico', await portico('portico, logging off', proxyArgs(`interleaved-proxy-${n}`, false))),
+        contender('portico', await portico('portico, logging off', proxyArgs(`side-by-side-proxy-${n}`, false))),
       ]);
     }
-    if (wanted('portico-off') && wanted('portico-log') && PAIRS > 0) {
-      // Each start gets empty data folders: a fresh logging gateway, like the first.
-      interleavedLogging = await runInterleaved('logging off and on', async (n) => [
-        contender('off', await portico('portico, logging off', proxyArgs(`interleaved-off-${n}`, false))),
-        contender('on', await portico('portico, logging on', proxyArgs(`interleaved-on-${n}`, true))),
+    if (wanted('portico-off') && wanted('portico-log') && ROUNDS > 0) {
+      // Each start gets empty data folders: a fresh logging gateway, like the first. BENCH_AA=1: an A/A control, the
+      // base logging too, which measures the instrument's own noise and bias (the figure should read 1.00).
+      sideBySideLogging = await runSideBySide(AA ? 'A/A CONTROL: logging on and on' : 'logging off and on', async (n) => [
+        contender(AA ? 'on (A/A)' : 'off', await portico(AA ? 'portico, logging on (A/A)' : 'portico, logging off', proxyArgs(`side-by-side-off-${n}`, AA))),
+        contender('on', await portico('portico, logging on', proxyArgs(`side-by-side-on-${n}`, true))),
       ]);
     }
     if (!prism && wanted('prism')) rows.push({ id: 'prism', name: 'prism mock (reference)', state: 'reference', referenceRps: PRISM_REFERENCE_RPS, note: `not installed: ~${PRISM_REFERENCE_RPS} req/s measured earlier on this machine, not in this run` });
@@ -339,7 +341,7 @@ async function main(): Promise<void> {
     rmSync(tmp, { recursive: true, force: true });
   }
 
-  const checks = targets(rows, startups, { interleavedLogging, interleavedProxy });
+  const checks = targets(rows, startups, { logging: sideBySideLogging, proxy: sideBySideProxy, aa: AA });
   process.stdout.write(`\n${formatTable(rows, pin)}\n\n${formatStartups(startups)}\n\n${formatTargets(checks)}\n`);
   for (const row of rows.filter((r) => r.state === 'failed')) process.stdout.write(`\n${row.name} failed:\n  ${row.note}\n`);
 
@@ -355,8 +357,8 @@ async function main(): Promise<void> {
     nginx: nginxBinary ?? null,
     prism: prism ? PRISM : { reference: PRISM_REFERENCE_RPS },
     cases: rows,
-    loggingInterleaved: interleavedLogging ?? null,
-    proxyInterleaved: interleavedProxy ?? null,
+    loggingSideBySide: sideBySideLogging ?? null,
+    proxySideBySide: sideBySideProxy ?? null,
     startup: startups,
     targets: checks,
     wallSeconds: (Date.now() - started) / 1000,
