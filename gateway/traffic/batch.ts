@@ -1,14 +1,15 @@
-import { Packr, Unpackr } from 'msgpackr';
+import { Unpackr } from 'msgpackr';
 import { flattenHeaders, type CapturedBody, type Exchange, type ExchangeMode, type HeaderObject, type RawHeaders, type WireHead } from './exchange.js';
+import { MessagePackWriter } from './msgpack-writer.js';
 import type { Redactor } from './redact.js';
 
 /**
- * A batch of exchanges as it is spooled: the exchanges as MessagePack (msgpackr), one message per exchange or per turn
- * of the event loop (a list of exchanges), plus one buffer holding every body. Each exchange is a positional array (`Record` below), not an object, and durations are
- * whole microseconds. The event loop encodes every exchange, so the encoding is chosen for its cost there: msgpackr
- * writes a bench exchange in ~0.6 µs where `JSON.stringify` and the UTF-8 write of its text took ~1.05 µs
- * (docs/logging-cost.md, ninth session). Batches spooled as JSON by earlier versions (text starting with `[`) still
- * decode.
+ * A batch of exchanges as it is spooled: the exchanges as MessagePack, one message per exchange, plus one buffer
+ * holding every body. Each exchange is a positional array (`Record` below), not an object, and durations are whole
+ * microseconds. The event loop encodes every exchange, so the encoding is chosen for its cost there: written field by
+ * field (`MessagePackWriter`) where msgpackr's generic `pack` of the record array cost 3.4 % of the gateway's
+ * throughput in the bench, and `JSON.stringify` more (docs/logging-cost.md). msgpackr decodes, off the request path.
+ * Batches spooled as JSON by earlier versions (text starting with `[`) still decode.
  */
 
 /** A body: offset and length of its kept bytes in the batch's buffer, full size, SHA-256 when the bytes were cut. */
@@ -53,11 +54,10 @@ const MAX_KEPT_RECORDS_BYTES = 4 * 1024 * 1024;
 const JSON_BATCH_START = 0x5b; // '['
 
 /**
- * Header objects are encoded as maps and decoded as `Map`s, so that every name comes back as it was (`__proto__`
- * included: msgpackr renames it when it decodes maps into objects). `useRecords: false`: no record extension, each
- * message stands alone.
+ * Maps (header objects, policies) decode as `Map`s, so that every name comes back as it was (`__proto__` included:
+ * msgpackr renames it when it decodes maps into objects). `useRecords: false`: no record extension, each message
+ * stands alone.
  */
-const packr = new Packr({ useRecords: false });
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: false });
 
 /** A batch as the spool writes it. Both are views of buffers the encoder reuses for its next batch. */
@@ -67,16 +67,17 @@ export interface EncodedBatch {
 }
 
 /**
- * Builds a spool batch as exchanges end: each is redacted and encoded when it is added, its record written into the
- * batch's records buffer and its bodies into the bodies buffer, both reused from batch to batch. Nothing of an
- * exchange stays on the heap until the spool write: held exchanges (header lists, body buffers) survived every
- * young-generation GC in the batch window (`--trace-gc-nvp`: 110 KB more per scavenge, ~0.9 µs per request), and
- * held encodings were then joined and copied once more (~0.3 µs per request in `perf`; docs/logging-cost.md).
+ * Builds a spool batch as exchanges end: each is redacted and encoded when it is added, its record written as
+ * MessagePack into the batch's records buffer (`MessagePackWriter`, field by field in `Record` order: no record array
+ * is built, and no generic encoder dispatches on each value's type) and its bodies into the bodies buffer, both reused
+ * from batch to batch. Nothing of an exchange stays on the heap until the spool write: held exchanges (header lists,
+ * body buffers) survived every young-generation GC in the batch window (`--trace-gc-nvp`: 110 KB more per scavenge,
+ * ~0.9 µs per request), and held encodings were then joined and copied once more (~0.3 µs per request in `perf`;
+ * docs/logging-cost.md).
  */
 export class BatchEncoder {
   private count = 0;
-  private records = Buffer.allocUnsafe(FIRST_RECORDS_BYTES);
-  private recordsUsed = 0;
+  private out = new MessagePackWriter(FIRST_RECORDS_BYTES);
   private bodies = Buffer.allocUnsafe(FIRST_BODIES_BYTES);
   private used = 0;
 
@@ -86,83 +87,59 @@ export class BatchEncoder {
 
   /** Redacts and encodes one exchange into the batch; the exchange is not referenced afterwards. */
   add(e: Exchange, redactor?: Redactor): void {
-    const mark = this.used;
+    const marks = [this.out.position, this.used] as const;
     try {
-      this.append(this.record(e, redactor), 1);
+      this.write(e, redactor);
     } catch (error) {
-      this.used = mark; // a record that cannot be encoded leaves the batch as it was
+      // A record that cannot be encoded leaves the batch as it was.
+      [this.out.position, this.used] = marks;
       throw error;
     }
+    this.count++;
   }
 
-  /**
-   * Redacts and encodes the exchanges that ended in one turn of the event loop, as one MessagePack message (a list of
-   * records): one `pack` call per turn instead of one per exchange (its setup, the view it returns and the copy cost
-   * ~0.1 µs per call in `perf`). If the list cannot be encoded, each exchange is added on its own, and each that cannot
-   * be is passed to `onFailure` and left out.
-   */
+  /** `add` for each of the exchanges that ended in one turn of the event loop; each that cannot be encoded goes to `onFailure`. */
   addAll(exchanges: readonly Exchange[], redactor: Redactor | undefined, onFailure: (error: unknown) => void): void {
-    if (exchanges.length === 0) return;
-    const mark = this.used;
-    try {
-      const records = new Array<Record>(exchanges.length);
-      for (let i = 0; i < exchanges.length; i++) records[i] = this.record(exchanges[i] as Exchange, redactor);
-      this.append(records, exchanges.length);
-      return;
-    } catch {
-      this.used = mark;
-    }
-    for (const e of exchanges) {
+    for (let i = 0; i < exchanges.length; i++) {
       try {
-        this.add(e, redactor);
+        this.add(exchanges[i] as Exchange, redactor);
       } catch (error) {
         onFailure(error);
       }
     }
   }
 
-  /** Packs one message (a record, or a list of `count` records) onto the batch's records. */
-  private append(message: Record | Record[], count: number): void {
-    // A view of msgpackr's own buffer, valid until its next `pack`: copied at once.
-    const packed = packr.pack(message);
-    const needed = this.recordsUsed + packed.length;
-    if (needed > this.records.length) {
-      const grown = Buffer.allocUnsafe(Math.max(needed, 2 * this.records.length));
-      this.records.copy(grown, 0, 0, this.recordsUsed);
-      this.records = grown;
-    }
-    this.records.set(packed, this.recordsUsed);
-    this.recordsUsed = needed;
-    this.count += count;
-  }
-
-  private record(e: Exchange, redactor: Redactor | undefined): Record {
+  /** One exchange as its `Record`. */
+  private write(e: Exchange, redactor: Redactor | undefined): void {
+    const w = this.out;
     const rawUrl = redactor ? redactor.url(e.rawUrl) : e.rawUrl;
-    const url = e.url === e.rawUrl ? null : redactor ? redactor.url(e.url) : e.url;
-    return [
-      e.startedAt,
-      e.method,
-      rawUrl,
-      url,
-      e.route ?? null,
-      e.operationId ?? null,
-      e.mode,
-      e.status,
-      toUs(e.durationMs),
-      e.upstreamMs === undefined ? null : toUs(e.upstreamMs),
-      toUs(e.gatewayMs),
-      e.clientAddress,
-      e.consumer ?? null,
-      e.upstream ?? null,
-      e.policy ?? null,
-      e.policyTimings ?? null,
-      redactor ? redactor.headers(e.requestHeaders) : e.requestHeaders,
-      redactor ? redactor.anyHeaders(e.responseHeaders) : e.responseHeaders,
-      this.place(e.requestBody),
-      this.place(e.responseBody),
-      e.error ?? null,
-      e.origin ?? null,
-    ];
+    w.arrayHeader(RECORD_FIELDS);
+    w.number(e.startedAt);
+    w.string(e.method);
+    w.string(rawUrl);
+    if (e.url === e.rawUrl) w.nil();
+    else w.string(redactor ? redactor.url(e.url) : e.url);
+    optionalString(w, e.route);
+    optionalString(w, e.operationId);
+    w.string(e.mode);
+    w.number(e.status);
+    w.number(toUs(e.durationMs));
+    if (e.upstreamMs === undefined) w.nil();
+    else w.number(toUs(e.upstreamMs));
+    w.number(toUs(e.gatewayMs));
+    w.string(e.clientAddress);
+    optionalString(w, e.consumer);
+    optionalString(w, e.upstream);
+    if (e.policy) writeIdentified(w, e.policy.id, e.policy.name, 'reason', e.policy.reason);
+    else w.nil();
+    if (e.policyTimings) writeTimings(w, e.policyTimings);
+    else w.nil();
+    writeStrings(w, redactor ? redactor.headers(e.requestHeaders) : e.requestHeaders);
+    writeHeaders(w, redactor ? redactor.anyHeaders(e.responseHeaders) : e.responseHeaders);
+    this.writeBody(e.requestBody);
+    this.writeBody(e.responseBody);
+    optionalString(w, e.error);
+    optionalString(w, e.origin);
   }
 
   /**
@@ -170,18 +147,22 @@ export class BatchEncoder {
    * buffers the next batch reuses: write them out before the next `add`.
    */
   take(): EncodedBatch {
-    const records = this.records.subarray(0, this.recordsUsed);
+    const records = this.out.take();
     const bodies = this.bodies.subarray(0, this.used);
     this.count = 0;
-    this.recordsUsed = 0;
     this.used = 0;
-    if (this.records.length > MAX_KEPT_RECORDS_BYTES) this.records = Buffer.allocUnsafe(FIRST_RECORDS_BYTES);
+    if (this.out.buffer.length > MAX_KEPT_RECORDS_BYTES) this.out = new MessagePackWriter(FIRST_RECORDS_BYTES);
     if (this.bodies.length > MAX_KEPT_BODIES_BYTES) this.bodies = Buffer.allocUnsafe(FIRST_BODIES_BYTES);
     return { records, bodies };
   }
 
-  private place(body: CapturedBody | undefined): BodyRecord | null {
-    if (!body) return null;
+  /** A body's bytes into the bodies buffer, and its `BodyRecord` (or nil) into the record. */
+  private writeBody(body: CapturedBody | undefined): void {
+    const w = this.out;
+    if (!body) {
+      w.nil();
+      return;
+    }
     const bytes = body.bytes;
     const offset = this.used;
     const end = offset + bytes.length;
@@ -192,8 +173,60 @@ export class BatchEncoder {
     }
     this.bodies.set(bytes, offset);
     this.used = end;
-    return body.sha256 === undefined ? [offset, bytes.length, body.size] : [offset, bytes.length, body.size, body.sha256];
+    w.arrayHeader(body.sha256 === undefined ? 3 : 4);
+    w.number(offset);
+    w.number(bytes.length);
+    w.number(body.size);
+    if (body.sha256 !== undefined) w.string(body.sha256);
   }
+}
+
+const RECORD_FIELDS = 22;
+
+function optionalString(w: MessagePackWriter, value: string | undefined): void {
+  if (value === undefined) w.nil();
+  else w.string(value);
+}
+
+function writeStrings(w: MessagePackWriter, list: readonly string[]): void {
+  w.arrayHeader(list.length);
+  for (let i = 0; i < list.length; i++) w.string(list[i] as string);
+}
+
+/** A wire head as one string, a header list as strings, a header object as a map (decoded as a `Map`: every name comes back). */
+function writeHeaders(w: MessagePackWriter, headers: RawHeaders | HeaderObject | WireHead): void {
+  if (typeof headers === 'string') w.string(headers);
+  else if (Array.isArray(headers)) writeStrings(w, headers);
+  else {
+    const names = Object.keys(headers).filter((name) => headers[name] !== undefined);
+    w.mapHeader(names.length);
+    for (const name of names) {
+      const value = headers[name]!;
+      w.string(name);
+      if (Array.isArray(value)) writeStrings(w, value);
+      else if (typeof value === 'number') w.number(value);
+      else w.string(value);
+    }
+  }
+}
+
+/** `{ id, name?, [key]: value }` as a map: a policy and why it answered, or a policy's time on the request. */
+function writeIdentified(w: MessagePackWriter, id: string, name: string | undefined, key: string, value: string | number): void {
+  w.mapHeader(name === undefined ? 2 : 3);
+  w.string('id');
+  w.string(id);
+  if (name !== undefined) {
+    w.string('name');
+    w.string(name);
+  }
+  w.string(key);
+  if (typeof value === 'string') w.string(value);
+  else w.number(value);
+}
+
+function writeTimings(w: MessagePackWriter, timings: NonNullable<Exchange['policyTimings']>): void {
+  w.arrayHeader(timings.length);
+  for (const timing of timings) writeIdentified(w, timing.id, timing.name, 'ms', timing.ms);
 }
 
 /** Redacts each exchange and encodes the batch. */
@@ -210,8 +243,7 @@ export function decodeBatch(records: Uint8Array, bodies: Uint8Array): Exchange[]
   if (records[0] === JSON_BATCH_START) {
     items = JSON.parse(Buffer.from(records.buffer, records.byteOffset, records.length).toString('utf8')) as (Record | Exchange)[];
   } else {
-    // Each message is one record, or the list of records of one turn (`addAll`).
-    const decoded = (unpackr.unpackMultiple(records) as unknown[]).flatMap((message) => (Array.isArray(message) && Array.isArray(message[0]) ? message : [message]));
+    const decoded = unpackr.unpackMultiple(records) as unknown[];
     // Most bytes decode as some MessagePack (each byte below 0x80 is a number): damage shows as the wrong shape.
     if (!decoded.every(isRecord)) throw new Error('a spooled batch is damaged: not a list of exchange records');
     items = decoded;
