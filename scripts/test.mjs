@@ -11,7 +11,7 @@ import { join, relative } from 'node:path';
 const args = process.argv.slice(2);
 const e2e = args.includes('--e2e');
 const filters = args.filter((a) => a !== '--e2e');
-const roots = ['gateway', 'electron', 'renderer', 'scripts'];
+const roots = ['gateway', 'electron', 'renderer', 'scripts', 'bench'];
 const scratch = mkdtempSync(join(tmpdir(), 'portico-test-run-'));
 
 function collect(dir, out) {
