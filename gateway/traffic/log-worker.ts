@@ -4,7 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { lowerThisThreadsPriority } from '../workers.js';
 import { openTrafficDb } from './db.js';
 import { drainSignalReader } from './drain-signal.js';
-import { drainPause, loopLoadReader, msSinceLoopPublished } from './loop-load.js';
+import { drainPause, drainStepBytes, loopLoadReader, msSinceLoopPublished } from './loop-load.js';
 import { enforceRetention, indexPending } from './maintenance.js';
 import { openSpoolDrain } from './spool-drain.js';
 import { deleteDrainedSegments } from './spool.js';
@@ -13,8 +13,8 @@ import type { WorkerReply, WorkerRequest, WorkerSetup } from './spooled-log.js';
 /**
  * The traffic log's worker thread: drains the spool into indexed rows whenever the gateway wrote to it, and
  * acknowledges each committed step. It runs at the lowest CPU priority (Linux keeps it per thread), and while the
- * gateway's event loop is saturated it drains only a step every `BUSY_STEP_EVERY_MS` (loop-load.ts): on a busy core
- * nice 19 alone still took ~6 % of the CPU from requests. Once the gateway has been idle for `IDLE_MS` and the
+ * gateway's event loop is saturated it drains only one spool batch every `BUSY_STEP_EVERY_MS` (loop-load.ts): on a
+ * busy core nice 19 alone still took ~6 % of the CPU from requests. Once the gateway has been idle for `IDLE_MS` and the
  * spool is drained, it checkpoints the WAL and builds the full-text index in small slices; every
  * `RETENTION_EVERY_MS` it applies the retention caps. Under sustained load the WAL is checkpointed every
  * `CHECKPOINT_EVERY_EXCHANGES`.
@@ -53,7 +53,8 @@ let uncheckpointed = 0;
 function drainSome(): void {
   if (closed) return;
   draining = true;
-  const pause = drainPause(loopLoad(), performance.now() - lastStepAt);
+  const load = loopLoad();
+  const pause = drainPause(load, performance.now() - lastStepAt);
   if (pause > 0) {
     setTimeout(drainSome, pause);
     return;
@@ -61,7 +62,7 @@ function drainSome(): void {
   lastStepAt = performance.now();
   let ids: number[] | undefined;
   try {
-    ids = drain.step();
+    ids = drain.step(drainStepBytes(load));
   } catch (error) {
     draining = false;
     report(error);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, it } from 'node:test';
-import { BUSY_STEP_EVERY_MS, createLoopLoadBuffer, drainPause, loopLoadPublisher, loopLoadReader } from './loop-load.js';
+import { BUSY_STEP_BYTES, BUSY_STEP_EVERY_MS, createLoopLoadBuffer, drainPause, drainStepBytes, loopLoadPublisher, loopLoadReader } from './loop-load.js';
 
 const spin = (ms: number) => {
   const until = performance.now() + ms;
@@ -31,5 +31,10 @@ describe('event loop load shared with the log worker', () => {
     assert.equal(drainPause(200, 0), 0);
     assert.equal(drainPause(950, 100), BUSY_STEP_EVERY_MS - 100);
     assert.equal(drainPause(950, BUSY_STEP_EVERY_MS + 1), 0);
+  });
+
+  it('lets a step read one spool batch while the loop is saturated, and the default amount otherwise', () => {
+    assert.equal(drainStepBytes(950), BUSY_STEP_BYTES);
+    assert.equal(drainStepBytes(200), undefined);
   });
 });

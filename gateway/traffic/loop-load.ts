@@ -18,6 +18,12 @@ export const BUSY_PER_MILLE = 800;
  * every 500 ms took ~1 % of the saturated core from requests (per-thread CPU from /proc); every 2 s, ~0.25 %.
  */
 export const BUSY_STEP_EVERY_MS = 2_000;
+/**
+ * What such a step may read: the least a step reads, one spool batch (~10 ms of traffic). Steps of 256 KB every 2 s
+ * cost a saturated gateway ~2 % of its throughput side by side (tenth session, against holding back entirely), for
+ * rows the inspector shows late anyway: the drain takes the oldest first.
+ */
+export const BUSY_STEP_BYTES = 1;
 
 export function createLoopLoadBuffer(): SharedArrayBuffer {
   return new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
@@ -62,4 +68,9 @@ const ageOf = (cells: Int32Array) => (stamp() - Atomics.load(cells, STAMP) + 1_0
 export function drainPause(loadPerMille: number, msSinceLastStep: number): number {
   if (loadPerMille < BUSY_PER_MILLE) return 0;
   return Math.max(0, BUSY_STEP_EVERY_MS - msSinceLastStep);
+}
+
+/** The most a drain step may read: `BUSY_STEP_BYTES` while the loop is saturated, else the drain's own default. */
+export function drainStepBytes(loadPerMille: number): number | undefined {
+  return loadPerMille < BUSY_PER_MILLE ? undefined : BUSY_STEP_BYTES;
 }

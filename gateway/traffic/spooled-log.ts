@@ -11,8 +11,8 @@ import { openSpoolWriter, spoolDirFor } from './spool.js';
  * encoded into the current batch (batch.ts) at the end of that turn; every `batchMs` the event loop appends the batch
  * to the spool (spool.ts) in one write, and from then on it survives a crash of the process. The worker is messaged only when it waits for work
  * (drain-signal.ts). The log's worker thread (log-worker.ts), at the lowest CPU priority, drains the spool into
- * indexed SQLite rows and acknowledges them (`onCommitted`); while the event loop is saturated it drains only a step
- * every 2 s (loop-load.ts), so under load the CPU goes to requests first and the inspector's view of the
+ * indexed SQLite rows and acknowledges them (`onCommitted`); while the event loop is saturated it drains only one
+ * batch every 2 s (loop-load.ts), so under load the CPU goes to requests first and the inspector's view of the
  * newest traffic lags instead. On SIGKILL at most the current batch (one batch window) is lost;
  * `close()` loses nothing: what the worker has not drained by then is drained on the next open, or by a reader.
  */
