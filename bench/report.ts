@@ -103,7 +103,7 @@ export function targets(
           extra.logging,
           ratio(rps(get('portico-log')), rps(get('portico-off'))),
           ['off', 'on'],
-          "the log's worker drains the spool at nice 19 on the same core, one step every 2 s while the event loop is saturated: the requests come first",
+          "the log's worker drains the spool at nice 19 on the same core, one batch every 2 s while the event loop is saturated: the requests come first",
         ),
     {
       label: "logging on / logging off (log worker on the load's core)",
