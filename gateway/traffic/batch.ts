@@ -87,12 +87,14 @@ export class BatchEncoder {
 
   /** Redacts and encodes one exchange into the batch; the exchange is not referenced afterwards. */
   add(e: Exchange, redactor?: Redactor): void {
-    const marks = [this.out.position, this.used] as const;
+    const recordsMark = this.out.position;
+    const bodiesMark = this.used;
     try {
       this.write(e, redactor);
     } catch (error) {
       // A record that cannot be encoded leaves the batch as it was.
-      [this.out.position, this.used] = marks;
+      this.out.position = recordsMark;
+      this.used = bodiesMark;
       throw error;
     }
     this.count++;
@@ -180,8 +182,6 @@ export class BatchEncoder {
     if (body.sha256 !== undefined) w.string(body.sha256);
   }
 }
-
-const RECORD_FIELDS = 22;
 
 function optionalString(w: MessagePackWriter, value: string | undefined): void {
   if (value === undefined) w.nil();
@@ -300,8 +300,10 @@ const FIELD_CHECKS: readonly ((v: unknown) => boolean)[] = [
   (v) => isString(v) || v instanceof Map || isStringList(v), orNull(isBody), orNull(isBody), orNull(isString), orNull(isString),
 ];
 
+const RECORD_FIELDS = FIELD_CHECKS.length;
+
 function isRecord(item: unknown): item is Record {
-  return Array.isArray(item) && item.length === FIELD_CHECKS.length && FIELD_CHECKS.every((check, i) => check(item[i]));
+  return Array.isArray(item) && item.length === RECORD_FIELDS && FIELD_CHECKS.every((check, i) => check(item[i]));
 }
 
 /** An object MessagePack gave back as a `Map` (JSON batches give objects). */
