@@ -97,7 +97,7 @@ export class MessagePackWriter {
   }
 
   /** Makes room for `bytes` more, keeping what is written. */
-  reserve(bytes: number): void {
+  private reserve(bytes: number): void {
     const needed = this.position + bytes;
     if (needed <= this.buffer.length) return;
     const grown = Buffer.allocUnsafe(Math.max(needed, 2 * this.buffer.length));
