@@ -178,6 +178,13 @@ export async function stop(child: Child, graceMs = 3_000): Promise<void> {
   }
 }
 
+/** SIGKILL to the child's group, resolved once it has exited: for servers whose shutdown work (a log's drain) is not measured. */
+export async function kill(child: Child): Promise<void> {
+  if (child.exitedYet) return;
+  signalGroup(child, 'SIGKILL');
+  await child.exited;
+}
+
 /** Process groups of the children still running (each child leads its own). */
 export function childGroups(): Set<number> {
   return new Set([...children].map((child) => child.proc.pid).filter((pid): pid is number => pid !== undefined));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { targets, type Target } from './report.js';
+import type { AlternatedResult, Pair } from './alternated.js';
 import type { Round, SideBySideResult } from './side-by-side.js';
 
 /** A round whose candidate needs `1 / ratio` times the base's CPU per request. */
@@ -41,5 +42,46 @@ describe('bench targets from side-by-side rounds', () => {
     assert.match(target.label, /A\/A CONTROL/);
     assert.equal(target.value, 1.0);
     assert.equal(target.met, undefined);
+  });
+});
+
+/** A pair whose candidate served `ratio` times the base's requests per second. */
+function pair(ratio: number, foreignCpus = 0): Pair {
+  const base = { rps: 20_000, requests: 100_000, loopUs: 48, processUs: 50, foreignCpus };
+  return { base, candidate: { ...base, rps: 20_000 * ratio, requests: 100_000 * ratio }, ratio, foreignCpus };
+}
+
+const pairs = (...ratios: number[]): AlternatedResult => ({ pairs: ratios.map((r) => pair(r)) });
+
+describe('bench targets from alternated single runs', () => {
+  it('judge the median of the pairs, and show the side-by-side figure beside it without a verdict', () => {
+    const list = targets([], [], { loggingAlone: pairs(0.95, 0.9, 0.93, 0.88, 0.94), logging: { rounds: [round(0.87), round(0.88)], notQuiet: 0, unmeasured: 0 } });
+    const alone = list.find((t) => /each alone on its core/.test(t.label))!;
+    assert.equal(alone.value, 0.93);
+    assert.equal(alone.met, true);
+    assert.match(alone.note!, /median of 5 pairs of single runs \(0\.95, 0\.90, 0\.93, 0\.88, 0\.94\)/);
+    const shared = list.find((t) => /side by side on one core/.test(t.label))!;
+    assert.equal(shared.value, 0.875);
+    assert.equal(shared.met, undefined);
+    assert.match(shared.note!, /stricter, for reference/);
+  });
+
+  it('leave out disturbed pairs, and give no verdict when most were disturbed', () => {
+    const some = targets([], [], { loggingAlone: { pairs: [pair(0.86), pair(1.3, 0.4), pair(0.87), pair(0.88)] } }).find((t) => /alone/.test(t.label))!;
+    assert.equal(some.value, 0.87);
+    assert.equal(some.met, false);
+    assert.match(some.note!, /1\.30\*/);
+    assert.match(some.note!, /1 pairs disturbed by other processes \(\*\) left out/);
+    const most = targets([], [], { loggingAlone: { pairs: [pair(0.95, 0.2), pair(0.96, 0.3), pair(0.97)] } }).find((t) => /alone/.test(t.label))!;
+    assert.equal(most.met, undefined);
+    assert.match(most.note!, /NOT COMPARABLE/);
+  });
+
+  it('label an A/A control of the pairs as such, with no verdict', () => {
+    const list = targets([], [], { loggingAlone: pairs(1.01, 0.99, 1.0), aa: true });
+    const control = list.find((t) => /alone/.test(t.label))!;
+    assert.match(control.label, /A\/A CONTROL/);
+    assert.equal(control.value, 1.0);
+    assert.equal(control.met, undefined);
   });
 });

@@ -5,12 +5,13 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose';
+import { alternated, type AlternatedResult } from './alternated.js';
 import { ROUNDS_PER_START, sideBySide, type Contender, type SideBySideResult } from './side-by-side.js';
 import { measure, probe, warmUp, type LoadSettings } from './load.js';
 import { cpuUtilization, foreignCpus, sampleCpu, stolenCpus, topOthers } from './noise.js';
 import { findNginx, startNginx } from './nginx.js';
 import { perRequest, sampleProcessCpu } from './thread-cpu.js';
-import { canPin, childGroups, describeOutput, installCleanup, pinSelf, start, stop, stopAll, waitForOutput, type Child } from './processes.js';
+import { canPin, childGroups, describeOutput, installCleanup, kill, pinSelf, start, stop, stopAll, waitForOutput, type Child } from './processes.js';
 import { formatStartups, formatTable, formatTargets, targets, type CaseId, type CaseRow, type StartupResult } from './report.js';
 import { MEDIUM_DESIGN, writeMediumDesign } from './generate-design.js';
 
@@ -38,6 +39,10 @@ const settings: LoadSettings = {
 const ROUNDS = Math.round(positive('BENCH_ROUNDS', 16, true));
 const roundSettings: LoadSettings = { ...settings, seconds: positive('BENCH_ROUND_SECONDS', 3) };
 let sideBySideLogging: SideBySideResult | undefined;
+// Logging on / off, each alone on the system-under-test CPU (alternated.ts): this many pairs of fresh processes.
+const PAIRS = Math.round(positive('BENCH_PAIRS', 20, true));
+const pairSettings: LoadSettings = { ...settings, seconds: positive('BENCH_PAIR_SECONDS', 5) };
+let alternatedLogging: AlternatedResult | undefined;
 let sideBySideProxy: SideBySideResult | undefined;
 const AA = process.env.BENCH_AA === '1';
 // Read before pinning this process, which narrows what availableParallelism() reports.
@@ -326,6 +331,26 @@ async function main(): Promise<void> {
         contender('on', await portico('portico, logging on', proxyArgs(`side-by-side-on-${n}`, true))),
       ]);
     }
+    if (wanted('portico-off') && wanted('portico-log') && PAIRS > 0) {
+      // Each run a fresh gateway on an empty data folder, killed once measured: what its log's close would drain is
+      // not this figure's business. BENCH_AA=1: both sides log (the A/A control).
+      const side = (label: string, log: boolean) => ({
+        label,
+        async start(run: number) {
+          const g = await portico(`portico, ${label}`, proxyArgs(`alternated-${label}-${run}`, log));
+          return { url: `${g.url}/items`, pid: g.child.proc.pid, stop: () => kill(g.child) };
+        },
+      });
+      process.stdout.write(
+        `- ${AA ? 'A/A CONTROL: logging on and on' : 'logging off and on'}, each alone on CPU ${SUT_CPU ?? '(unpinned)'}: ${PAIRS} pairs of fresh processes, ` +
+          `${pairSettings.warmupSeconds} s warm-up + ${pairSettings.seconds} s each, ${settings.connections} connections, order alternating\n`,
+      );
+      try {
+        alternatedLogging = await alternated(side(AA ? 'on-A' : 'off', AA), side(AA ? 'on-B' : 'on', true), PAIRS, pairSettings, foreignCpu, (line) => process.stdout.write(line));
+      } catch (error) {
+        process.stdout.write(`  failed: ${(error as Error).message}\n`);
+      }
+    }
     if (!prism && wanted('prism')) rows.push({ id: 'prism', name: 'prism mock (reference)', state: 'reference', referenceRps: PRISM_REFERENCE_RPS, note: `not installed: ~${PRISM_REFERENCE_RPS} req/s measured earlier on this machine, not in this run` });
     await stop(upstream);
 
@@ -341,7 +366,7 @@ async function main(): Promise<void> {
     rmSync(tmp, { recursive: true, force: true });
   }
 
-  const checks = targets(rows, startups, { logging: sideBySideLogging, proxy: sideBySideProxy, aa: AA });
+  const checks = targets(rows, startups, { logging: sideBySideLogging, loggingAlone: alternatedLogging, proxy: sideBySideProxy, aa: AA });
   process.stdout.write(`\n${formatTable(rows, pin)}\n\n${formatStartups(startups)}\n\n${formatTargets(checks)}\n`);
   for (const row of rows.filter((r) => r.state === 'failed')) process.stdout.write(`\n${row.name} failed:\n  ${row.note}\n`);
 
@@ -358,6 +383,7 @@ async function main(): Promise<void> {
     prism: prism ? PRISM : { reference: PRISM_REFERENCE_RPS },
     cases: rows,
     loggingSideBySide: sideBySideLogging ?? null,
+    loggingAlternated: alternatedLogging ?? null,
     proxySideBySide: sideBySideProxy ?? null,
     startup: startups,
     targets: checks,

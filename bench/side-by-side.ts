@@ -60,7 +60,7 @@ export interface SideBySideResult {
  */
 export const DISTURBED_CPUS = 0.05;
 
-export const disturbed = (round: Round) => (round.foreignCpus ?? 0) >= DISTURBED_CPUS;
+export const disturbed = (round: { foreignCpus: number | undefined }) => (round.foreignCpus ?? 0) >= DISTURBED_CPUS;
 
 /** Measures other processes' CPU plus steal over a stretch of time: call, run, call the result (undefined off Linux). */
 export type ForeignCpu = () => () => number | undefined;
