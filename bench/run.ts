@@ -39,11 +39,11 @@ const settings: LoadSettings = {
 const ROUNDS = Math.round(positive('BENCH_ROUNDS', 16, true));
 const roundSettings: LoadSettings = { ...settings, seconds: positive('BENCH_ROUND_SECONDS', 3) };
 let sideBySideLogging: SideBySideResult | undefined;
+let sideBySideProxy: SideBySideResult | undefined;
 // Logging on / off, each alone on the system-under-test CPU (alternated.ts): this many pairs of fresh processes.
 const PAIRS = Math.round(positive('BENCH_PAIRS', 20, true));
 const pairSettings: LoadSettings = { ...settings, seconds: positive('BENCH_PAIR_SECONDS', 5) };
 let alternatedLogging: AlternatedResult | undefined;
-let sideBySideProxy: SideBySideResult | undefined;
 const AA = process.env.BENCH_AA === '1';
 // Read before pinning this process, which narrows what availableParallelism() reports.
 const CPUS = availableParallelism();
