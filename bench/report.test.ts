@@ -60,6 +60,8 @@ describe('bench targets from alternated single runs', () => {
     assert.equal(alone.value, 0.93);
     assert.equal(alone.met, true);
     assert.match(alone.note!, /median of 5 pairs of single runs \(0\.95, 0\.90, 0\.93, 0\.88, 0\.94\)/);
+    // mean 0.92, standard deviation 0.0292, so two standard errors 2 × 0.0292 / √5 = 0.026
+    assert.match(alone.note!, /mean 0\.920 ±0\.026 \(two standard errors\)/);
     const shared = list.find((t) => /side by side on one core/.test(t.label))!;
     assert.equal(shared.value, 0.875);
     assert.equal(shared.met, undefined);

@@ -67,8 +67,16 @@ function alternatedCheck(label: string, result: AlternatedResult, names: [base: 
     label,
     ...(value !== undefined && { value, ...(comparable && { met: value >= 0.9 }) }),
     target: '≥ 0.9',
-    note: `median of ${counted.length} pairs of single runs (${list})${note}${loopNote}${tail}`,
+    note: `median of ${counted.length} pairs of single runs (${list})${note}${spread(counted.map((p) => p.ratio))}${loopNote}${tail}`,
   };
+}
+
+/** The pairs' mean and two standard errors of it: how far one run's figure can be trusted. */
+function spread(ratios: readonly number[]): string {
+  if (ratios.length < 2) return '';
+  const mean = ratios.reduce((a, b) => a + b, 0) / ratios.length;
+  const variance = ratios.reduce((sum, r) => sum + (r - mean) ** 2, 0) / (ratios.length - 1);
+  return `; mean ${mean.toFixed(3)} ±${(2 * Math.sqrt(variance / ratios.length)).toFixed(3)} (two standard errors)`;
 }
 
 /** A ratio target: the median of the side-by-side rounds' ratios when they ran, else the two separate runs' ratio. */
