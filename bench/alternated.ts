@@ -1,6 +1,6 @@
 import { measure, warmUp, type LoadSettings } from './load.js';
 import { disturbed, type ForeignCpu } from './side-by-side.js';
-import { sampleProcessCpu } from './thread-cpu.js';
+import { perRequest, sampleProcessCpu } from './thread-cpu.js';
 
 /**
  * Two servers compared by their throughput, each alone on the system-under-test CPU: a fresh process of one, warmed
@@ -54,8 +54,8 @@ async function singleRun(starter: Starter, run: number, settings: LoadSettings, 
     if (load.total === 0 || load.errors + load.timeouts > 0 || load.non2xx > 0) {
       throw new Error(`${starter.label}: ${load.total} requests, ${load.errors} errors, ${load.timeouts} timeouts, ${load.non2xx} non-2xx`);
     }
-    const perRequest = (pick: 'mainMs' | 'processMs') => (before && after ? ((after[pick] - before[pick]) * 1000) / load.total : undefined);
-    return { rps: load.requestsPerSec, requests: load.total, loopUs: perRequest('mainMs'), processUs: perRequest('processMs'), foreignCpus };
+    const cpu = perRequest(before, after, load.total);
+    return { rps: load.requestsPerSec, requests: load.total, loopUs: cpu?.mainUs, processUs: cpu?.processUs, foreignCpus };
   } finally {
     await server.stop();
   }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { measure, type LoadSettings } from './load.js';
-import { sampleProcessCpu, type CpuSample } from './thread-cpu.js';
+import { perRequest, sampleProcessCpu, type CpuSample } from './thread-cpu.js';
 
 /**
  * One server against another under the same load at the same moments: logging on against logging off, and Portico
@@ -92,8 +92,8 @@ async function quiet(pid: number | undefined, timeoutMs = 15_000): Promise<boole
 }
 
 function side(before: CpuSample | undefined, after: CpuSample | undefined, rps: number, requests: number): SideMeasure | undefined {
-  if (!before || !after || requests <= 0) return undefined;
-  return { rps, requests, loopUs: ((after.mainMs - before.mainMs) * 1000) / requests, processUs: ((after.processMs - before.processMs) * 1000) / requests };
+  const cpu = perRequest(before, after, requests);
+  return cpu && { rps, requests, loopUs: cpu.mainUs, processUs: cpu.processUs };
 }
 
 export async function sideBySide(
